@@ -1,0 +1,53 @@
+import streamlit as st
+
+from pages._shared import store
+from skills import coverage, figures
+
+st.title("Coverage overview")
+current = store()
+summary = coverage.overview(current)
+load = current.latest_load()
+if load:
+    st.caption(f"{summary.people} people in {summary.teams} teams, {summary.skills} skills · "
+               f"loaded from {load['source']} at {load['loaded_at']:%Y-%m-%d %H:%M}")
+
+first, second, third = st.columns(3)
+first.metric("Critical skills with bus factor ≤ 1", summary.fragile_critical_skills,
+             help="Critical skills with at most one person at level ≥ 3 (Practitioner).",
+             border=True)
+second.metric("Team targets unmet", summary.targets_unmet,
+              delta=f"{summary.people_missing} people missing", delta_color="inverse",
+              help="Targets where fewer members than min_people are at min_level.",
+              border=True)
+third.metric("Key people", summary.key_people,
+             help="Sole practitioners of a critical skill: one resignation from a gap.",
+             border=True)
+
+left, right = st.columns(2)
+with left:
+    st.subheader("One resignation away")
+    key = coverage.key_people(current)
+    if key.empty:
+        st.success("Every critical skill has at least two practitioners.")
+    else:
+        st.dataframe(key[["name", "team", "skill_name", "level"]], hide_index=True,
+                     column_config={"name": "Person", "team": "Team",
+                                    "skill_name": "Sole practitioner of", "level": "Level"})
+    uncovered = coverage.fragile_skills(current, max_holders=0)
+    if not uncovered.empty:
+        st.error("No practitioner at all: " + ", ".join(uncovered["name"]))
+with right:
+    st.subheader("Largest target gaps")
+    gaps = coverage.target_gaps(current)
+    unmet = gaps[gaps["missing"] > 0]
+    if unmet.empty:
+        st.success("Every team target is met.")
+    else:
+        st.dataframe(unmet[["team", "skill_name", "min_level", "min_people", "have", "missing"]],
+                     hide_index=True,
+                     column_config={"team": "Team", "skill_name": "Skill",
+                                    "min_level": "Min level", "min_people": "Needed",
+                                    "have": "Have", "missing": "Missing"})
+
+st.plotly_chart(figures.bus_factor_figure(coverage.skill_coverage(current), critical_only=True),
+                width="stretch")

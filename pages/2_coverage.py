@@ -1,0 +1,38 @@
+import streamlit as st
+
+from pages._shared import scope_filters, store
+from skills import coverage, figures
+from skills.exports import to_csv_bytes
+
+st.title("Coverage explorer")
+current = store()
+within = scope_filters("coverage")
+
+heatmap, teams, bus, gaps = st.tabs(["Heatmap", "Team × discipline", "Bus factor",
+                                     "Target gaps"])
+with heatmap:
+    matrix = coverage.ratings_matrix(current, within)
+    shown = matrix["person_id"].nunique()
+    total = int(current.read("teams")["members"].sum()) if not within.teams else None
+    if total is not None and shown < total:
+        st.warning(f"Showing the first {shown} of {total} people; filter by team to see the "
+                   "rest.")
+    st.plotly_chart(figures.skills_heatmap(matrix), width="stretch", key="heatmap")
+with teams:
+    team_view = coverage.team_discipline_coverage(current, within)
+    st.plotly_chart(figures.team_discipline_figure(team_view), width="stretch")
+    st.dataframe(team_view, hide_index=True)
+with bus:
+    skills = coverage.skill_coverage(current, within)
+    critical_only = st.toggle("Critical skills only", value=False)
+    st.plotly_chart(figures.bus_factor_figure(skills, critical_only=critical_only),
+                    width="stretch")
+    st.dataframe(skills, hide_index=True)
+    st.download_button("Download skill coverage (CSV)", to_csv_bytes(skills),
+                       file_name="skill-coverage.csv", mime="text/csv")
+with gaps:
+    target_view = coverage.target_gaps(current, within)
+    st.plotly_chart(figures.target_gaps_figure(target_view), width="stretch")
+    st.dataframe(target_view, hide_index=True)
+    st.download_button("Download target gaps (CSV)", to_csv_bytes(target_view),
+                       file_name="target-gaps.csv", mime="text/csv")

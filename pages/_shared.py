@@ -1,0 +1,69 @@
+"""Streamlit glue shared by the pages: the cached store, the caller, common widgets."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+from skills.access import Caller, Permission, Role
+from skills.coverage import Scope
+from skills.loading import ensure_dataset
+from skills.store import Store, default_db_path
+from skills.taxonomy import DISCIPLINES
+
+
+def db_path() -> Path:
+    """`streamlit run app.py -- --db FILE`, else $CROSSTRAIN_DB, else data/crosstrain.duckdb."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--db", type=Path, default=None)
+    known, _ = parser.parse_known_args(sys.argv[1:])
+    return known.db or default_db_path()
+
+
+@st.cache_resource(show_spinner="Opening the skills database…")
+def _open_store(path: str) -> Store:
+    # One connection per process and database file; sessions share it through cursors.
+    store = Store(path)
+    ensure_dataset(store)
+    store.lock_down()
+    return store
+
+
+def store() -> Store:
+    """The store seen by the current caller."""
+    return _open_store(str(db_path())).as_caller(caller())
+
+
+def caller() -> Caller:
+    role = st.session_state.get("role", Role.MANAGER.value)
+    return Caller(Role(role))
+
+
+def role_picker() -> None:
+    labels = {Role.MANAGER.value: "Manager", Role.ENGINEER.value: "Engineer", Role.HR.value: "HR"}
+    st.sidebar.selectbox("Viewing as", options=list(labels), format_func=labels.get, key="role",
+                         help="What you may do depends on your role.")
+
+
+def scope_filters(key: str) -> Scope:
+    """Team and discipline filters; nothing chosen means everything."""
+    teams = store().read("teams")["team"].tolist()
+    left, right = st.columns(2)
+    chosen_teams = left.multiselect("Teams", teams, key=f"{key}-teams",
+                                    placeholder="All teams")
+    chosen_disciplines = right.multiselect("Disciplines", list(DISCIPLINES),
+                                           format_func=DISCIPLINES.get,
+                                           key=f"{key}-disciplines",
+                                           placeholder="All disciplines")
+    return Scope(tuple(chosen_teams), tuple(chosen_disciplines))
+
+
+def require(permission: Permission) -> bool:
+    """Show why the page is closed to this caller; True when they may go on."""
+    if caller().can(permission):
+        return True
+    st.info(f"Your role may not {permission.value}. Ask a manager or HR.")
+    return False

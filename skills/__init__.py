@@ -1,0 +1,1 @@
+"""crosstrain's domain package: loading, coverage, planning and exports, free of any UI."""

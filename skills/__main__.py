@@ -1,0 +1,5 @@
+import sys
+
+from skills.cli import main
+
+sys.exit(main())

@@ -1,0 +1,116 @@
+"""The classic spreadsheet layout: a row per person and a column per skill.
+
+Cells are empty, a level (`3`) or `level/interest` (`3/2`).  Skill columns take their id and
+discipline from the bundled taxonomy when the name matches; the others are kept as unassigned.
+"""
+
+from __future__ import annotations
+
+import re
+
+from skills.problems import DatasetError, Problem
+from skills.reading import RawTable
+from skills.taxonomy import MAX_INTEREST, MAX_LEVEL, UNASSIGNED, find_skill
+
+PERSON_COLUMNS = ("person_id", "name", "team", "discipline", "role", "manager_id", "email")
+_CELL = re.compile(r"^(?P<level>\d)(\.0+)?\s*(/\s*(?P<interest>\d))?$")
+_TABLE_NAMES = ("people", "skills", "ratings", "targets", "requests")
+
+
+def is_classic(tables: dict[str, RawTable]) -> bool:
+    """One table, not one of the normalised ones, with a row per person."""
+    if len(tables) != 1:
+        return False
+    name, table = next(iter(tables.items()))
+    if name in _TABLE_NAMES and name != "people":
+        return False
+    return all(table.column(c) is not None for c in ("name", "team", "discipline"))
+
+
+def classic_to_tables(table: RawTable) -> tuple[dict[str, RawTable], list[str]]:
+    """The people, skills and ratings tables the classic sheet describes."""
+    skill_columns = [i for i, c in enumerate(table.columns) if c not in PERSON_COLUMNS]
+    person_columns = [c for c in PERSON_COLUMNS if c in table.columns]
+    id_index = table.column("person_id")
+    name_index = table.column("name")
+    assert name_index is not None
+
+    people_rows: list[list[str]] = []
+    person_ids: list[str] = []
+    used_ids: set[str] = set()
+    for cells in table.rows:
+        person_id = cells[id_index] if id_index is not None else ""
+        if not person_id and any(cells):
+            person_id = _unique(_slug(cells[name_index]) or "person", used_ids)
+        used_ids.add(person_id)
+        person_ids.append(person_id)
+        people_rows.append([person_id] + [cells[table.column(c)] for c in person_columns
+                                          if c != "person_id"])
+
+    skill_rows: list[list[str]] = []
+    skill_ids: dict[int, str] = {}
+    unassigned: list[str] = []
+    used_skill_ids: set[str] = set()
+    for index in skill_columns:
+        name = table.original_columns[index]
+        known = find_skill(name)
+        if known is not None and known.skill_id not in used_skill_ids:
+            skill_id, discipline, critical = known.skill_id, known.discipline, known.critical
+            name = known.name if name.casefold() == known.skill_id else name
+        else:
+            skill_id = _unique(_slug(name) or "skill", used_skill_ids)
+            discipline, critical = UNASSIGNED, False
+            unassigned.append(name)
+        used_skill_ids.add(skill_id)
+        skill_ids[index] = skill_id
+        skill_rows.append([skill_id, name, discipline, "true" if critical else "false"])
+
+    # Cells are checked here, where the spreadsheet's row and skill column are still known;
+    # the ratings table built from them no longer has either.
+    rating_rows: list[list[str]] = []
+    problems: list[Problem] = []
+    for offset, (cells, person_id) in enumerate(zip(table.rows, person_ids, strict=True)):
+        for index in skill_columns:
+            cell = cells[index]
+            if not cell:
+                continue
+            match = _CELL.match(cell)
+            if match is None or int(match["level"]) > MAX_LEVEL or (
+                    match["interest"] is not None and int(match["interest"]) > MAX_INTEREST):
+                problems.append(Problem(
+                    table.source, f'"{cell}" is not a level 0–{MAX_LEVEL} or level/interest '
+                                  f'such as 3/2 (interest 0–{MAX_INTEREST})',
+                    row=offset + 2, column=table.original_columns[index]))
+                continue
+            rating_rows.append([person_id, skill_ids[index], match["level"],
+                                match["interest"] or ""])
+    if problems:
+        raise DatasetError(problems)
+
+    source = table.source
+    tables = {
+        "people": RawTable(source, ["person_id"] + [c for c in person_columns if c != "person_id"],
+                           people_rows),
+        "skills": RawTable(source + " (skill columns)",
+                           ["skill_id", "name", "discipline", "critical"], skill_rows),
+        "ratings": RawTable(source + " (skill cells)",
+                            ["person_id", "skill_id", "level", "interest"], rating_rows),
+    }
+    warnings = []
+    if unassigned:
+        warnings.append(f"{len(unassigned)} skill column{'s' if len(unassigned) > 1 else ''} of "
+                        f"{source} did not match the bundled taxonomy and "
+                        f"{'are' if len(unassigned) > 1 else 'is'} stored with discipline "
+                        f"'{UNASSIGNED}': {', '.join(unassigned)}")
+    return tables, warnings
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^0-9a-z]+", "-", text.casefold()).strip("-")
+
+
+def _unique(base: str, used: set[str]) -> str:
+    candidate, n = base, 2
+    while candidate in used:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate

@@ -1,0 +1,122 @@
+"""Coverage metrics: bus factor per skill, target gaps, key people, team x discipline."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from skills.store import Store
+
+# Heatmaps of more people than this are unreadable; the page asks for a filter instead.
+HEATMAP_MAX_PEOPLE = 400
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which teams and disciplines a view covers; empty means all."""
+
+    teams: tuple[str, ...] = ()
+    disciplines: tuple[str, ...] = ()
+
+    def params(self) -> dict[str, list[str] | None]:
+        return {"teams": list(self.teams) or None,
+                "disciplines": list(self.disciplines) or None}
+
+
+def scope(teams: Sequence[str] = (), disciplines: Sequence[str] = ()) -> Scope:
+    return Scope(tuple(teams), tuple(disciplines))
+
+
+ALL = Scope()
+
+
+def skill_coverage(store: Store, within: Scope = ALL) -> pd.DataFrame:
+    """Per skill: holders at level >= 3 (its bus factor), head count per level, interested."""
+    return store.read("skill_coverage", **within.params())
+
+
+def target_gaps(store: Store, within: Scope = ALL) -> pd.DataFrame:
+    """Every team target with `have` and `missing = max(0, min_people - have)`, unmet first."""
+    return store.read("target_gaps", **within.params())
+
+
+def key_people(store: Store, within: Scope = ALL) -> pd.DataFrame:
+    """The sole practitioner of a critical skill, organisation-wide."""
+    return store.read("key_people", **within.params())
+
+
+def team_discipline_coverage(store: Store, within: Scope = ALL) -> pd.DataFrame:
+    """Team x discipline: critical skills held at >= 3 and the state of the team's targets."""
+    return store.read("team_discipline_coverage", **within.params())
+
+
+def ratings_matrix(store: Store, within: Scope = ALL,
+                   max_people: int = HEATMAP_MAX_PEOPLE) -> pd.DataFrame:
+    """People x skills in long form, unrated pairs at level 0."""
+    return store.read("ratings_matrix", max_people=max_people, **within.params())
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The few numbers a manager checks first."""
+
+    people: int
+    teams: int
+    skills: int
+    critical_skills: int
+    fragile_critical_skills: int   # bus factor <= 1
+    uncovered_critical_skills: int  # bus factor 0
+    targets: int
+    targets_unmet: int
+    people_missing: int
+    key_people: int
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+def overview(store: Store) -> Overview:
+    skills = skill_coverage(store)
+    critical = skills[skills["critical"]]
+    gaps = target_gaps(store)
+    counts = store.counts()
+    return Overview(
+        people=counts["people"],
+        teams=counts["teams"],
+        skills=counts["skills"],
+        critical_skills=len(critical),
+        fragile_critical_skills=int((critical["holders"] <= 1).sum()),
+        uncovered_critical_skills=int((critical["holders"] == 0).sum()),
+        targets=len(gaps),
+        targets_unmet=int((gaps["missing"] > 0).sum()),
+        people_missing=int(gaps["missing"].sum()),
+        key_people=int(key_people(store)["person_id"].nunique()),
+    )
+
+
+def fragile_skills(store: Store, max_holders: int = 1) -> pd.DataFrame:
+    """Critical skills with at most `max_holders` practitioners, fewest first."""
+    skills = skill_coverage(store)
+    fragile = skills[skills["critical"] & (skills["holders"] <= max_holders)]
+    return fragile.sort_values(["holders", "name"]).reset_index(drop=True)
+
+
+def coverage_report(store: Store) -> dict[str, object]:
+    """Everything `python -m skills coverage` prints, as plain data."""
+    skills = skill_coverage(store)
+    return {
+        "overview": overview(store).as_dict(),
+        "skills": _records(skills),
+        "target_gaps": _records(target_gaps(store)),
+        "key_people": _records(key_people(store)),
+        "team_discipline": _records(team_discipline_coverage(store)),
+    }
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
+    return [
+        {key: (value.item() if hasattr(value, "item") else value) for key, value in row.items()}
+        for row in frame.to_dict(orient="records")
+    ]

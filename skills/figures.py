@@ -1,0 +1,147 @@
+"""Plotly figures for coverage; plain functions from frames to figures, no UI code."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from skills.taxonomy import DISCIPLINES, LEVELS, UNASSIGNED
+
+DISCIPLINE_COLOURS = {
+    "data": "#1f77b4",
+    "ml": "#9467bd",
+    "sre": "#d62728",
+    "product": "#2ca02c",
+    UNASSIGNED: "#7f7f7f",
+}
+# Level 0 is white so gaps read as empty; practitioners and experts stand out.
+LEVEL_SCALE = ["#f7f7f7", "#d0e1f2", "#94c4df", "#3b8bc2", "#08306b"]
+
+
+def discipline_label(code: str) -> str:
+    return DISCIPLINES.get(code, "Unassigned")
+
+
+def _discrete_scale(colours: list[str]) -> list[list[object]]:
+    steps = len(colours)
+    scale: list[list[object]] = []
+    for i, colour in enumerate(colours):
+        scale.append([i / steps, colour])
+        scale.append([(i + 1) / steps, colour])
+    return scale
+
+
+def skills_heatmap(matrix: pd.DataFrame) -> go.Figure:
+    """People x skills, people grouped by team and skills by discipline."""
+    if matrix.empty:
+        return _empty("No people or skills match the filters")
+    people = matrix.drop_duplicates("person_id")[["person_id", "name", "team"]]
+    skills = (matrix.drop_duplicates("skill_id")[["skill_id", "skill_name", "skill_discipline",
+                                                  "critical"]]
+              .sort_values(["skill_discipline", "skill_name"]))
+    levels = matrix.pivot(index="person_id", columns="skill_id", values="level")
+    levels = levels.loc[people["person_id"], skills["skill_id"]]
+    interest = matrix.pivot(index="person_id", columns="skill_id", values="interest")
+    interest = interest.loc[people["person_id"], skills["skill_id"]]
+    skill_names = [f"{n} ★" if c else n for n, c in zip(skills["skill_name"], skills["critical"],
+                                                         strict=True)]
+    x = [[discipline_label(d) for d in skills["skill_discipline"]], skill_names]
+    y = [list(people["team"]), [f"{n} · {p}" for n, p in zip(people["name"],
+                                                              people["person_id"], strict=True)]]
+    hover = [[f"{int(level)} {LEVELS[int(level)]}, interest {int(wish)}"
+              for level, wish in zip(level_row, interest_row, strict=True)]
+             for level_row, interest_row in zip(levels.to_numpy(), interest.to_numpy(),
+                                                strict=True)]
+    figure = go.Figure(go.Heatmap(
+        z=levels.to_numpy(), x=x, y=y, zmin=-0.5, zmax=4.5,
+        colorscale=_discrete_scale(LEVEL_SCALE), customdata=hover,
+        hovertemplate="%{y[1]} (%{y[0]})<br>%{x[1]}<br>level %{customdata}<extra></extra>",
+        colorbar={"title": "Level", "tickvals": list(LEVELS), "ticktext":
+                  [f"{k} {v}" for k, v in LEVELS.items()]},
+        xgap=1, ygap=1,
+    ))
+    height = max(420, 16 * len(people) + 260)
+    figure.update_layout(
+        title="Proficiency by person and skill (★ critical)",
+        height=height, margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        xaxis={"side": "top", "tickangle": -45},
+        yaxis={"autorange": "reversed"},
+    )
+    return figure
+
+
+def team_discipline_figure(coverage: pd.DataFrame) -> go.Figure:
+    """Share of each discipline's critical skills that each team holds at level >= 3."""
+    if coverage.empty:
+        return _empty("No teams match the filters")
+    pivot = coverage.pivot(index="team", columns="discipline", values="coverage")
+    covered = coverage.pivot(index="team", columns="discipline", values="covered")
+    total = coverage.pivot(index="team", columns="discipline", values="critical_skills")
+    unmet = coverage.pivot(index="team", columns="discipline", values="targets_unmet")
+    text = (covered.astype(int).astype(str) + "/" + total.astype(int).astype(str)
+            + unmet.map(lambda n: f"<br>{int(n)} target{'s' if n != 1 else ''} unmet"
+                        if n else ""))
+    figure = go.Figure(go.Heatmap(
+        z=pivot.to_numpy() * 100, x=[discipline_label(d) for d in pivot.columns],
+        y=list(pivot.index), text=text.to_numpy(), texttemplate="%{text}",
+        colorscale="RdYlGn", zmin=0, zmax=100,
+        colorbar={"title": "% critical<br>skills held", "ticksuffix": "%"},
+        hovertemplate="%{y} · %{x}<br>%{z:.0f}% of critical skills held at ≥ 3<extra></extra>",
+    ))
+    figure.update_layout(title="Team × discipline: critical skills held at level ≥ 3",
+                         height=max(320, 48 * len(pivot) + 140),
+                         margin={"l": 10, "r": 10, "t": 60, "b": 10},
+                         yaxis={"autorange": "reversed"})
+    return figure
+
+
+def bus_factor_figure(skills: pd.DataFrame, critical_only: bool = False) -> go.Figure:
+    """Practitioners (level >= 3) per skill, fewest first, coloured by discipline."""
+    frame = skills[skills["critical"]] if critical_only else skills
+    if frame.empty:
+        return _empty("No skills match the filters")
+    frame = frame.sort_values(["holders", "name"], ascending=[False, False])
+    figure = go.Figure()
+    for discipline, part in frame.groupby("discipline", sort=False):
+        figure.add_trace(go.Bar(
+            x=part["holders"], y=[f"{n} ★" if c else n for n, c in
+                                  zip(part["name"], part["critical"], strict=True)],
+            orientation="h", name=discipline_label(str(discipline)),
+            marker_color=DISCIPLINE_COLOURS.get(str(discipline), "#7f7f7f"),
+            hovertemplate="%{y}: %{x} practitioner(s)<extra></extra>",
+        ))
+    figure.add_vline(x=1, line_dash="dash", line_color="#b2182b",
+                     annotation_text="bus factor 1", annotation_position="top")
+    figure.update_layout(title="Bus factor: people at level ≥ 3 per skill (★ critical)",
+                         barmode="stack", height=max(360, 22 * len(frame) + 120),
+                         yaxis={"categoryorder": "array",
+                                "categoryarray": [f"{n} ★" if c else n for n, c in
+                                                  zip(frame["name"], frame["critical"],
+                                                      strict=True)]},
+                         margin={"l": 10, "r": 10, "t": 60, "b": 10},
+                         legend={"orientation": "h", "y": -0.08})
+    return figure
+
+
+def target_gaps_figure(gaps: pd.DataFrame) -> go.Figure:
+    """People missing against targets, per team, split by discipline."""
+    unmet = gaps[gaps["missing"] > 0]
+    if unmet.empty:
+        return _empty("Every team target is met")
+    totals = unmet.groupby(["team", "discipline"], as_index=False)["missing"].sum()
+    figure = go.Figure()
+    for discipline, part in totals.groupby("discipline"):
+        figure.add_trace(go.Bar(x=part["team"], y=part["missing"],
+                                name=discipline_label(str(discipline)),
+                                marker_color=DISCIPLINE_COLOURS.get(str(discipline))))
+    figure.update_layout(title="People missing against team targets", barmode="stack",
+                         yaxis_title="people missing", height=360,
+                         margin={"l": 10, "r": 10, "t": 60, "b": 10})
+    return figure
+
+
+def _empty(message: str) -> go.Figure:
+    figure = go.Figure()
+    figure.add_annotation(text=message, showarrow=False, font={"size": 16})
+    figure.update_layout(xaxis={"visible": False}, yaxis={"visible": False}, height=240)
+    return figure

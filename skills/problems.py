@@ -1,0 +1,42 @@
+"""How bad input is reported: every problem names its file, row and column."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, located as a spreadsheet user would find it.
+
+    `row` counts as a spreadsheet shows it: the header is row 1, the first record row 2.
+    """
+
+    source: str
+    message: str
+    row: int | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        where = [self.source]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f'column "{self.column}"')
+        return f"{', '.join(where)}: {self.message}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {"source": self.source, "row": self.row, "column": self.column,
+                "message": self.message}
+
+
+class DatasetError(Exception):
+    """The input cannot be loaded; `problems` lists everything found, not just the first."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        # Grouped by file and row so a user can fix them top to bottom.
+        self.problems = sorted(problems, key=lambda p: (p.source, p.row or 0))
+        problems = self.problems
+        count = len(problems)
+        header = f"{count} problem{'s' if count != 1 else ''} in the dataset"
+        super().__init__(header + ":\n" + "\n".join(f"  - {p}" for p in problems))

@@ -1,0 +1,155 @@
+"""The one way in and out of DuckDB: every read and write of the app goes through `Store`.
+
+SQL lives in `sql/<what it returns>.sql`; values are always bound as `$name` parameters.
+Streamlit serves sessions on threads, so the store keeps one connection per process, opens a
+cursor per query and serialises writes behind a lock.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from skills.access import SYSTEM, Caller, Permission
+from skills.dataset import Dataset
+
+ROOT = Path(__file__).resolve().parent.parent
+SQL_DIR = ROOT / "sql"
+DEFAULT_DB = ROOT / "data" / "crosstrain.duckdb"
+_PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
+
+
+def default_db_path() -> Path:
+    """`CROSSTRAIN_DB` when set, else `data/crosstrain.duckdb`."""
+    return Path(os.environ.get("CROSSTRAIN_DB") or DEFAULT_DB)
+
+
+@cache
+def sql_text(name: str) -> str:
+    """The text of `sql/<name>.sql`."""
+    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def bind(name: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The query and exactly the parameters it names; a missing one is a programming error."""
+    text = sql_text(name)
+    wanted = set(_PARAMETER.findall(_strip_comments(text)))
+    missing = wanted - params.keys()
+    if missing:
+        raise TypeError(f"sql/{name}.sql needs parameters {sorted(missing)}")
+    return text, {key: params[key] for key in wanted}
+
+
+def _strip_comments(text: str) -> str:
+    return "\n".join(line.split("--", 1)[0] for line in text.splitlines())
+
+
+@dataclass
+class _Shared:
+    connection: duckdb.DuckDBPyConnection
+    write_lock: threading.Lock = field(default_factory=threading.Lock)
+    locked_down: bool = False
+
+
+class Store:
+    """A DuckDB file holding one organisation, seen by one caller."""
+
+    def __init__(self, path: str | Path | None = None, caller: Caller = SYSTEM) -> None:
+        self.path = Path(path) if path is not None else default_db_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._shared = _Shared(duckdb.connect(str(self.path)))
+        self.caller = caller
+        with self._cursor() as cursor:
+            # schema.sql first; planners keep their own tables in schema_<planner>.sql.
+            for schema in sorted(SQL_DIR.glob("schema*.sql")):
+                cursor.execute(sql_text(schema.stem))
+
+    def as_caller(self, caller: Caller) -> Store:
+        """The same connection, seen by someone else; permissions are checked per call."""
+        view = object.__new__(Store)
+        view.__dict__.update(self.__dict__)
+        view.caller = caller
+        return view
+
+    def close(self) -> None:
+        self._shared.connection.close()
+
+    def lock_down(self) -> None:
+        """No more file or network access, and no setting can change it back."""
+        if self._shared.locked_down:
+            return
+        with self._shared.write_lock:
+            self._shared.connection.execute("SET enable_external_access = false")
+            self._shared.connection.execute("SET lock_configuration = true")
+            self._shared.locked_down = True
+
+    @contextmanager
+    def _cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        cursor = self._shared.connection.cursor()
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+
+    def read(self, name: str, **params: Any) -> pd.DataFrame:
+        """Run `sql/<name>.sql` with bound parameters and return its rows."""
+        text, bound = bind(name, params)
+        with self._cursor() as cursor:
+            return cursor.execute(text, bound).df()
+
+    @contextmanager
+    def transaction(self, permission: Permission) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A serialised write: all of it commits, or none of it does."""
+        self.caller.require(permission)
+        with self._shared.write_lock, self._cursor() as cursor:
+            cursor.begin()
+            try:
+                yield cursor
+            except BaseException:
+                cursor.rollback()
+                raise
+            cursor.commit()
+
+    def execute(self, cursor: duckdb.DuckDBPyConnection, name: str, **params: Any) -> None:
+        """Run `sql/<name>.sql` inside a transaction opened by `transaction`."""
+        text, bound = bind(name, params)
+        cursor.execute(text, bound)
+
+    def replace_dataset(self, dataset: Dataset) -> None:
+        """Swap the stored organisation for `dataset` in one transaction."""
+        with self.transaction(Permission.LOAD_DATASET) as cursor:
+            for table, frame in dataset.tables().items():
+                cursor.register(f"incoming_{table}", frame)
+            try:
+                self.execute(cursor, "replace_dataset")
+                self.execute(cursor, "record_load", source=dataset.source, warnings=dataset.warnings,
+                             **{k: len(getattr(dataset, k)) for k in ("people", "skills", "ratings")})
+            finally:
+                for table in dataset.tables():
+                    cursor.unregister(f"incoming_{table}")
+
+    def has_data(self) -> bool:
+        return bool(self.read("dataset_counts").at[0, "people"])
+
+    def counts(self) -> dict[str, int]:
+        return {k: int(v) for k, v in self.read("dataset_counts").iloc[0].items()}
+
+    def latest_load(self) -> dict[str, Any] | None:
+        frame = self.read("latest_load")
+        return None if frame.empty else frame.iloc[0].to_dict()
+
+    def dataset(self) -> Dataset:
+        """The stored organisation as frames, for the planners."""
+        tables = {name: self.read(name) for name in ("people", "skills", "ratings", "targets",
+                                                     "requests")}
+        return Dataset(**tables)

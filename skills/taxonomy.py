@@ -1,0 +1,150 @@
+"""The vocabulary: proficiency levels, disciplines and the bundled MLOps skill taxonomy."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+LEVELS: dict[int, str] = {
+    0: "None",
+    1: "Awareness",
+    2: "Working",
+    3: "Practitioner",
+    4: "Expert",
+}
+MAX_LEVEL = 4
+MAX_INTEREST = 3
+# A holder is someone who can do the work unsupervised: the bus factor counts them.
+HOLDER_LEVEL = 3
+
+DISCIPLINES: dict[str, str] = {
+    "data": "Data engineering",
+    "ml": "ML engineering",
+    "sre": "SRE / operations",
+    "product": "Product",
+}
+UNASSIGNED = "unassigned"
+
+_DISCIPLINE_ALIASES: dict[str, str] = {
+    "data": "data",
+    "data engineering": "data",
+    "ml": "ml",
+    "ml engineering": "ml",
+    "machine learning engineering": "ml",
+    "sre": "sre",
+    "operations": "sre",
+    "sre / operations": "sre",
+    "sre/operations": "sre",
+    "site reliability engineering": "sre",
+    "product": "product",
+}
+
+
+def normalise_text(value: str) -> str:
+    """NFC-normalise and strip surrounding white space, as every imported name is."""
+    return unicodedata.normalize("NFC", value).strip()
+
+
+def parse_discipline(value: str) -> str | None:
+    """The discipline code for a code or full name in any case, or None when unknown."""
+    key = " ".join(normalise_text(value).lower().split())
+    return _DISCIPLINE_ALIASES.get(key)
+
+
+@dataclass(frozen=True)
+class SkillDefinition:
+    skill_id: str
+    name: str
+    discipline: str
+    critical: bool
+    description: str
+
+
+TAXONOMY: tuple[SkillDefinition, ...] = (
+    # Data engineering
+    SkillDefinition("data-pipelines", "Data pipelines", "data", True,
+                    "Build and run batch and streaming ingestion pipelines."),
+    SkillDefinition("data-quality", "Data quality and validation", "data", True,
+                    "Schema checks, expectations and validation gates on data."),
+    SkillDefinition("feature-stores", "Feature stores", "data", True,
+                    "Versioned, reproducible features for training and serving."),
+    SkillDefinition("data-lineage", "Data lineage", "data", False,
+                    "Trace data from source to model and report."),
+    SkillDefinition("data-modelling", "Data modelling", "data", False,
+                    "Warehouse and lakehouse table design."),
+    SkillDefinition("streaming", "Streaming systems", "data", False,
+                    "Kafka-style event streams and their operations."),
+    SkillDefinition("labeling-rubrics", "Labeling rubrics", "data", False,
+                    "Durable, versioned labeling guidelines."),
+    SkillDefinition("data-privacy", "Data privacy", "data", True,
+                    "Access controls, anonymisation and data ownership."),
+    SkillDefinition("sql-analytics", "SQL analytics", "data", False,
+                    "Analytical SQL over large tables."),
+    # ML engineering
+    SkillDefinition("experiment-tracking", "Experiment tracking", "ml", False,
+                    "Record runs, parameters and metrics so results can be compared."),
+    SkillDefinition("model-evaluation", "Model evaluation", "ml", True,
+                    "Offline metrics, validation matrices and acceptance criteria."),
+    SkillDefinition("bias-fairness", "Bias and fairness checks", "ml", True,
+                    "Measure and mitigate disparate impact."),
+    SkillDefinition("drift-detection", "Drift detection", "ml", True,
+                    "Detect data and concept drift in production."),
+    SkillDefinition("model-registry", "Model registry", "ml", True,
+                    "Versioned models with provenance and stage transitions."),
+    SkillDefinition("reproducible-training", "Reproducible training", "ml", False,
+                    "Pinned environments and deterministic training runs."),
+    SkillDefinition("feature-engineering", "Feature engineering", "ml", False,
+                    "Design features that carry signal."),
+    SkillDefinition("model-serving", "Model serving", "ml", True,
+                    "Low-latency inference APIs and batch scoring."),
+    SkillDefinition("model-apis", "Interoperable model APIs", "ml", False,
+                    "Contracts and version negotiation for model consumers."),
+    SkillDefinition("model-retirement", "Model retirement", "ml", False,
+                    "Archive artifacts and migrate consumers off old models."),
+    # SRE / operations
+    SkillDefinition("observability", "Observability", "sre", True,
+                    "Metrics, traces and logs that explain system behaviour."),
+    SkillDefinition("incident-response", "Incident response", "sre", True,
+                    "Lead and resolve production incidents, blameless reviews."),
+    SkillDefinition("ci-cd", "CI/CD", "sre", True,
+                    "Build, test and release pipelines."),
+    SkillDefinition("canary-deploys", "Blue-green and canary deploys", "sre", False,
+                    "Progressive delivery with automated checks."),
+    SkillDefinition("rollback", "Rollback", "sre", True,
+                    "Automated rollback and recovery drills."),
+    SkillDefinition("capacity-cost", "Capacity and cost", "sre", False,
+                    "Capacity planning and cost benchmarks."),
+    SkillDefinition("security-compliance", "Security compliance", "sre", True,
+                    "Security reviews, evidence packs and audits."),
+    SkillDefinition("alerting", "Alert design", "sre", False,
+                    "Alerts that correlate signals and avoid nuisance pages."),
+    SkillDefinition("infrastructure-as-code", "Infrastructure as code", "sre", False,
+                    "Declarative, reviewed infrastructure changes."),
+    SkillDefinition("disaster-recovery", "Disaster recovery drills", "sre", False,
+                    "Simulated outages that build recovery muscle memory."),
+    # Product
+    SkillDefinition("kpi-design", "KPI design", "product", False,
+                    "Connect model metrics to business outcomes."),
+    SkillDefinition("ab-testing", "A/B tests and shadow deployments", "product", True,
+                    "Evaluate hypotheses without risking production."),
+    SkillDefinition("model-governance", "Model governance", "product", True,
+                    "Policies, decision rights and audit trails for models."),
+    SkillDefinition("stakeholder-communication", "Stakeholder communication", "product", False,
+                    "Translate technical signals into decisions."),
+    SkillDefinition("decision-records", "Decision records", "product", False,
+                    "Document decisions, trade-offs and rationale."),
+    SkillDefinition("roadmapping", "Roadmapping", "product", False,
+                    "Prioritise an integrated backlog across data, model and ops work."),
+    SkillDefinition("risk-ethics", "Model risk and ethics", "product", True,
+                    "Assess model risk and ethical considerations."),
+)
+
+TAXONOMY_BY_NAME: dict[str, SkillDefinition] = {
+    normalise_text(s.name).casefold(): s for s in TAXONOMY
+} | {s.skill_id: s for s in TAXONOMY}
+
+
+def find_skill(name: str) -> SkillDefinition | None:
+    """The bundled skill whose name or id matches, ignoring case and spacing."""
+    key = " ".join(normalise_text(name).casefold().split())
+    return TAXONOMY_BY_NAME.get(key)

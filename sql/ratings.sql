@@ -1,0 +1,1 @@
+SELECT * FROM ratings ORDER BY ALL;

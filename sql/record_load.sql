@@ -1,0 +1,1 @@
+INSERT INTO loads VALUES (current_timestamp, $source, $people, $skills, $ratings, $warnings);

@@ -1,0 +1,137 @@
+"""Reading files as spreadsheets save them: encodings, separators, headers, text IDs."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+
+import openpyxl
+import pytest
+
+from skills.loading import parse_path, parse_uploads
+from skills.reading import decode, sniff_separator
+from tests.conftest import write_files
+
+PEOPLE = "person_id,name,team,discipline\n000123,Ana Souza,Serving,sre\n000124,NA,Serving,ml\n"
+SKILLS = "skill_id,name,discipline,critical\nir,Incident response,sre,yes\n"
+RATINGS = "person_id,skill_id,level,interest\n000123,ir,3,1\n000124,ir,1,3\n"
+
+
+def test_ids_stay_text_and_na_is_a_name(tmp_path):
+    dataset = parse_path(write_files(tmp_path, {"people.csv": PEOPLE, "skills.csv": SKILLS,
+                                                "ratings.csv": RATINGS}))
+    assert list(dataset.people["person_id"]) == ["000123", "000124"]
+    assert list(dataset.people["name"]) == ["Ana Souza", "NA"]
+    assert dataset.skills["critical"].tolist() == [True]
+
+
+def test_semicolon_and_tab_separators_and_loose_headers(tmp_path):
+    people = " Person_ID ; NAME;Team ;Discipline\n1;None;Serving;SRE / operations\n"
+    skills = "skill_id\tname\tdiscipline\nir\tIncident response\tSRE\n"
+    ratings = "PERSON_ID,Skill_Id,Level\n1,ir,4\n"
+    dataset = parse_uploads({"people.csv": people.encode(), "skills.csv": skills.encode(),
+                             "ratings.csv": ratings.encode()})
+    assert dataset.people.iloc[0].to_dict() | {} == {
+        "person_id": "1", "name": "None", "team": "Serving", "discipline": "sre",
+        "role": None, "manager_id": None, "email": None}
+    assert dataset.skills.iloc[0]["discipline"] == "sre"
+    assert dataset.ratings.iloc[0]["level"] == 4
+    assert dataset.ratings.iloc[0]["interest"] == 0
+
+
+def test_utf8_bom_and_nfc_normalisation(tmp_path):
+    decomposed = "Zoe\u0308 Moreau"  # e + combining diaeresis
+    people = "\ufeffperson_id,name,team,discipline\n1,  " + decomposed + "  ,Serving,sre\n"
+    dataset = parse_uploads({"people.csv": people.encode("utf-8"), "skills.csv": SKILLS.encode(),
+                             "ratings.csv": b"person_id,skill_id,level\n"})
+    assert dataset.people.iloc[0]["name"] == "Zo\u00eb Moreau"
+    assert dataset.warnings == []
+
+
+def test_windows_1252_is_read_with_a_warning_naming_the_file():
+    people = "person_id,name,team,discipline\n1,Søren Müller,Serving,sre\n".encode("cp1252")
+    dataset = parse_uploads({"people.csv": people, "skills.csv": SKILLS.encode(),
+                             "ratings.csv": b"person_id,skill_id,level\n"})
+    assert dataset.people.iloc[0]["name"] == "Søren Müller"
+    assert any("people.csv" in w and "Windows-1252" in w for w in dataset.warnings)
+
+
+def test_utf16_text_from_excel_unicode_export():
+    text, warning = decode("x.csv", "a\tb\n1\t2\n".encode("utf-16"))
+    assert text.startswith("a\tb") and warning is None
+
+
+@pytest.mark.parametrize(("line", "separator"), [
+    ("a,b,c", ","), ("a;b;c", ";"), ("a\tb\tc", "\t"), ('"x;y",b,c', ","), ("single", ","),
+])
+def test_sniff_separator(line, separator):
+    assert sniff_separator(line) == separator
+
+
+def _workbook(sheets: dict[str, list[list[object]]]) -> bytes:
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_workbook_sheets_numbers_and_dates():
+    content = _workbook({
+        "People": [["person_id", "name", "team", "discipline"], ["000123", "Ana", "Serving", "sre"],
+                   [7, "Bo", "Serving", "Data engineering"]],
+        "skills": [["skill_id", "name", "discipline"], ["ir", "Incident response", "sre"]],
+        "RATINGS": [["person_id", "skill_id", "level", "interest", "assessed_on"],
+                    ["000123", "ir", 3, 2, datetime(2025, 3, 31)], ["7", "ir", 2.0, None, None]],
+    })
+    dataset = parse_uploads({"org.xlsx": content})
+    assert list(dataset.people["person_id"]) == ["000123", "7"]
+    assert dataset.people.iloc[1]["discipline"] == "data"
+    assert dataset.ratings["level"].tolist() == [3, 2]
+    assert dataset.ratings.iloc[0]["assessed_on"] == date(2025, 3, 31)
+
+
+def test_classic_layout_csv_with_taxonomy_and_unassigned_skills(tmp_path):
+    classic = ("name,team,discipline,Incident response,Model evaluation,Kite flying\n"
+               "Ana,Serving,sre,3/2,,4\n"
+               "Bo,Training,ml,1,4/3,\n")
+    dataset = parse_path(write_files(tmp_path, {"matrix.csv": classic}) / "matrix.csv")
+    skills = dataset.skills.set_index("name")
+    assert skills.loc["Incident response", "skill_id"] == "incident-response"
+    assert skills.loc["Incident response", "discipline"] == "sre"
+    assert bool(skills.loc["Incident response", "critical"]) is True
+    assert skills.loc["Kite flying", "discipline"] == "unassigned"
+    assert any("Kite flying" in w and "unassigned" in w for w in dataset.warnings)
+    ratings = dataset.ratings.set_index(["person_id", "skill_id"])
+    assert ratings.loc[("ana", "incident-response"), "level"] == 3
+    assert ratings.loc[("ana", "incident-response"), "interest"] == 2
+    assert ratings.loc[("bo", "model-evaluation"), "interest"] == 3
+    assert len(dataset.ratings) == 4
+    # Without a targets sheet each team keeps its critical practitioners.
+    assert dataset.targets[["team", "skill_id"]].values.tolist() == [
+        ["Serving", "incident-response"], ["Training", "model-evaluation"]]
+
+
+def test_classic_layout_workbook_with_person_ids():
+    content = _workbook({"Matrix": [["Person_ID", "Name", "Team", "Discipline", "CI/CD"],
+                                    ["00042", "Ana", "Serving", "sre", "3"]]})
+    dataset = parse_uploads({"matrix.xlsx": content})
+    assert dataset.people.iloc[0]["person_id"] == "00042"
+    assert dataset.ratings.iloc[0]["skill_id"] == "ci-cd"
+
+
+def test_trailing_blank_rows_and_columns_are_ignored():
+    people = "person_id,name,team,discipline,,\n1,Ana,Serving,sre,,\n,,,,,\n\n"
+    dataset = parse_uploads({"people.csv": people.encode(), "skills.csv": SKILLS.encode(),
+                             "ratings.csv": b"person_id,skill_id,level\n1,ir,2\n"})
+    assert len(dataset.people) == 1
+
+
+def test_extra_tables_are_reported_as_ignored():
+    dataset = parse_uploads({"people.csv": PEOPLE.encode(), "skills.csv": SKILLS.encode(),
+                             "ratings.csv": RATINGS.encode(), "notes.csv": b"a,b\n1,2\n"})
+    assert any("notes.csv" in w and "ignored" in w for w in dataset.warnings)
