@@ -66,9 +66,13 @@ def require_chromium() -> None:
     pytest.skip(message)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real `streamlit run app.py` on a free loopback port, with its own database."""
+    """A real `streamlit run app.py` on a free loopback port, with a fresh database per module.
+
+    Each test module gets its own server so that one module's uploads or approvals never
+    change what another module sees.
+    """
     require_chromium()
     db = tmp_path_factory.mktemp("app") / "crosstrain.duckdb"
     port = _free_port()

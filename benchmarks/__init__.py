@@ -1,0 +1,1 @@
+"""On-demand benchmarks: `make bench` or `python -m benchmarks [name …]`; they print figures."""
