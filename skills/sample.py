@@ -72,7 +72,7 @@ LAST = ("Souza", "Okafor", "Nguyen", "Kowalski", "Haddad", "Larsen", "Moreau", "
 
 # P(level) by how close the skill is to the person: own discipline, squad focus, elsewhere.
 LEVEL_WEIGHTS = {
-    "own": (10, 15, 30, 32, 13),
+    "own": (12, 20, 34, 25, 9),
     "focus": (35, 30, 22, 11, 2),
     "other": (62, 26, 10, 2, 0),
 }
