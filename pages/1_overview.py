@@ -2,14 +2,16 @@ import streamlit as st
 
 from pages._shared import store
 from skills import coverage, figures
+from skills.dataset import describe_counts
 
 st.title("Coverage overview")
 current = store()
 summary = coverage.overview(current)
 load = current.latest_load()
 if load:
-    st.caption(f"{summary.people} people in {summary.teams} teams, {summary.skills} skills · "
-               f"loaded from {load['source']} at {load['loaded_at']:%Y-%m-%d %H:%M}")
+    counts = {"people": summary.people, "teams": summary.teams, "skills": summary.skills}
+    st.caption(f"{describe_counts(counts)} · loaded from {load['source']} at "
+               f"{load['loaded_at']:%Y-%m-%d %H:%M}")
 
 first, second, third = st.columns(3)
 first.metric("Critical skills with bus factor ≤ 1", summary.fragile_critical_skills,

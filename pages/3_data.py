@@ -3,6 +3,7 @@ import streamlit as st
 
 from pages._shared import require, store
 from skills.access import Permission
+from skills.dataset import describe_counts
 from skills.loading import parse_uploads
 from skills.problems import DatasetError
 from skills.template import template_workbook
@@ -11,9 +12,7 @@ st.title("Data")
 current = store()
 counts = current.counts()
 load = current.latest_load()
-st.write(f"Stored now: **{counts['people']} people** in {counts['teams']} teams, "
-         f"{counts['skills']} skills, {counts['ratings']} ratings, {counts['targets']} targets, "
-         f"{counts['requests']} rotation requests"
+st.write(f"Stored now: {describe_counts(counts)}"
          + (f" — from {load['source']}, {load['loaded_at']:%Y-%m-%d %H:%M}." if load else "."))
 
 st.download_button("Download the template (.xlsx)", template_workbook(),
@@ -51,15 +50,13 @@ if require(Permission.LOAD_DATASET):
         else:
             for warning in dataset.warnings:
                 st.warning(warning)
-            st.success("Ready to load: " + ", ".join(f"{v} {k}"
-                                                      for k, v in dataset.summary().items()))
-            for tab, (name, frame) in zip(st.tabs(list(dataset.tables())),
-                                          dataset.tables().items(), strict=True):
+            st.success(f"Ready to load: {describe_counts(dataset.summary())}")
+            for tab, frame in zip(st.tabs(list(dataset.tables())),
+                                  dataset.tables().values(), strict=True):
                 tab.dataframe(frame.head(200), hide_index=True)
             if st.button("Replace the stored dataset", type="primary"):
                 with st.spinner("Replacing the stored dataset…"):
                     current.replace_dataset(dataset)
-                st.session_state["replaced"] = ", ".join(
-                    f"{v} {k}" for k, v in dataset.summary().items())
+                st.session_state["replaced"] = describe_counts(dataset.summary())
                 st.session_state["upload_round"] = upload_round + 1
                 st.rerun()

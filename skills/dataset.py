@@ -42,13 +42,25 @@ class Dataset:
         }
 
 
+_SINGULAR = {"people": "person", "teams": "team", "skills": "skill", "ratings": "rating",
+             "targets": "target", "requests": "rotation request"}
+_PLURAL = {"requests": "rotation requests"}
+
+
+def describe_counts(counts: dict[str, int]) -> str:
+    """'2 people, 1 team, 1 skill, …' in words a user reads."""
+    return ", ".join(
+        f"{n} {_SINGULAR[k] if n == 1 else _PLURAL.get(k, k)}" for k, n in counts.items()
+    )
+
+
 def empty_table(name: str) -> pd.DataFrame:
     return pd.DataFrame({column: pd.Series(dtype="object") for column in TABLE_COLUMNS[name]})
 
 
 def default_targets(people: pd.DataFrame, skills: pd.DataFrame,
                     ratings: pd.DataFrame) -> pd.DataFrame:
-    """Without a targets sheet: keep one practitioner wherever a team has one in a critical skill."""
+    """Without a targets sheet: keep a practitioner wherever a team has one in a critical skill."""
     critical = skills.loc[skills["critical"].astype(bool), ["skill_id"]]
     held = ratings.loc[ratings["level"] >= 3, ["person_id", "skill_id"]]
     held = held.merge(critical, on="skill_id").merge(people[["person_id", "team"]],

@@ -78,9 +78,10 @@ def team_discipline_figure(coverage: pd.DataFrame) -> go.Figure:
     covered = coverage.pivot(index="team", columns="discipline", values="covered")
     total = coverage.pivot(index="team", columns="discipline", values="critical_skills")
     unmet = coverage.pivot(index="team", columns="discipline", values="targets_unmet")
-    text = (covered.astype(int).astype(str) + "/" + total.astype(int).astype(str)
-            + unmet.map(lambda n: f"<br>{int(n)} target{'s' if n != 1 else ''} unmet"
-                        if n else ""))
+    held = (covered.astype(int).astype(str) + "/" + total.astype(int).astype(str)).where(
+        total > 0, "no critical skills")
+    text = held + unmet.map(lambda n: f"<br>{int(n)} target{'s' if n != 1 else ''} unmet"
+                            if n else "")
     figure = go.Figure(go.Heatmap(
         z=pivot.to_numpy() * 100, x=[discipline_label(d) for d in pivot.columns],
         y=list(pivot.index), text=text.to_numpy(), texttemplate="%{text}",

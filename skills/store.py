@@ -128,15 +128,12 @@ class Store:
     def replace_dataset(self, dataset: Dataset) -> None:
         """Swap the stored organisation for `dataset` in one transaction."""
         with self.transaction(Permission.LOAD_DATASET) as cursor:
+            # Registrations belong to this cursor and vanish when the transaction closes it.
             for table, frame in dataset.tables().items():
                 cursor.register(f"incoming_{table}", frame)
-            try:
-                self.execute(cursor, "replace_dataset")
-                self.execute(cursor, "record_load", source=dataset.source, warnings=dataset.warnings,
-                             **{k: len(getattr(dataset, k)) for k in ("people", "skills", "ratings")})
-            finally:
-                for table in dataset.tables():
-                    cursor.unregister(f"incoming_{table}")
+            self.execute(cursor, "replace_dataset")
+            self.execute(cursor, "record_load", source=dataset.source, warnings=dataset.warnings,
+                         **{k: len(getattr(dataset, k)) for k in ("people", "skills", "ratings")})
 
     def has_data(self) -> bool:
         return bool(self.read("dataset_counts").at[0, "people"])

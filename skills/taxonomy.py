@@ -42,6 +42,8 @@ _DISCIPLINE_ALIASES: dict[str, str] = {
 
 def normalise_text(value: str) -> str:
     """NFC-normalise and strip surrounding white space, as every imported name is."""
+    if value.isascii():  # NFC never changes ASCII; most cells are, so skip the work
+        return value.strip()
     return unicodedata.normalize("NFC", value).strip()
 
 

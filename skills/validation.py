@@ -180,13 +180,15 @@ def _parse_table(table: RawTable, spec: tuple[Column, ...]
         return pd.DataFrame(), [], problems
     records: list[dict[str, Any]] = []
     row_numbers: list[int] = []
+    positions = [(column, table.column(column.name)) for column in spec]
+    # Cells repeat (levels 0-4, a few teams): parse each distinct text once per column.
+    parsed: dict[str, dict[str, Any]] = {column.name: {} for column in spec}
     for offset, cells in enumerate(table.rows):
         row_number = offset + 2
         if not any(cells):
             continue
         record: dict[str, Any] = {}
-        for column in spec:
-            index = table.column(column.name)
+        for column, index in positions:
             value = cells[index] if index is not None else ""
             if value == "":
                 if column.required:
@@ -194,11 +196,18 @@ def _parse_table(table: RawTable, spec: tuple[Column, ...]
                                             row=row_number, column=column.name))
                 record[column.name] = column.default
                 continue
-            try:
-                record[column.name] = column.parse(value)
-            except ValueError as error:
-                problems.append(Problem(table.source, str(error), row=row_number,
+            memo = parsed[column.name]
+            if value not in memo:
+                try:
+                    memo[value] = column.parse(value)
+                except ValueError as error:
+                    memo[value] = error
+            result = memo[value]
+            if isinstance(result, ValueError):
+                problems.append(Problem(table.source, str(result), row=row_number,
                                         column=column.name))
+            else:
+                record[column.name] = result
         records.append(record)
         row_numbers.append(row_number)
     frame = pd.DataFrame.from_records(records, columns=[c.name for c in spec])
@@ -209,8 +218,8 @@ def _duplicates(frame: pd.DataFrame, rows: list[int], keys: list[str], source: s
                 what: str) -> list[Problem]:
     problems = []
     first_seen: dict[tuple, int] = {}
-    for row_number, key in zip(rows, frame[keys].itertuples(index=False, name=None),
-                               strict=True):
+    keyed = zip(*(frame[k].tolist() for k in keys), strict=True)
+    for row_number, key in zip(rows, keyed, strict=True):
         if key in first_seen:
             shown = " and ".join(f'{k} "{v}"' for k, v in zip(keys, key, strict=True))
             problems.append(Problem(source, f"duplicate {what}: {shown} is already on row "
@@ -224,7 +233,7 @@ def _duplicates(frame: pd.DataFrame, rows: list[int], keys: list[str], source: s
 def _unknown(frame: pd.DataFrame, rows: list[int], column: str, known: set[str],
              source: str, what: str, allow_empty: bool = False) -> list[Problem]:
     problems = []
-    for row_number, value in zip(rows, frame[column], strict=True):
+    for row_number, value in zip(rows, frame[column].tolist(), strict=True):
         if allow_empty and (value is None or pd.isna(value) or value == ""):
             continue
         if value not in known:

@@ -1,12 +1,12 @@
 -- Team x discipline: critical skills the team holds at >= 3, and how its targets stand.
+-- coverage is NULL where a discipline has no critical skills.
 WITH teams AS (
     SELECT DISTINCT team FROM people
     WHERE $teams::VARCHAR[] IS NULL OR list_contains($teams::VARCHAR[], team)
 ),
-critical AS (
-    SELECT skill_id, discipline FROM skills
-    WHERE critical
-      AND ($disciplines::VARCHAR[] IS NULL OR list_contains($disciplines::VARCHAR[], discipline))
+disciplines AS (
+    SELECT DISTINCT discipline FROM skills
+    WHERE $disciplines::VARCHAR[] IS NULL OR list_contains($disciplines::VARCHAR[], discipline)
 ),
 held AS (
     SELECT DISTINCT p.team, r.skill_id
@@ -14,13 +14,14 @@ held AS (
     WHERE r.level >= 3
 ),
 coverage AS (
-    SELECT t.team, c.discipline,
-           count(*)::INTEGER          AS critical_skills,
+    SELECT t.team, d.discipline,
+           count(c.skill_id)::INTEGER AS critical_skills,
            count(h.skill_id)::INTEGER AS covered
     FROM teams t
-    CROSS JOIN critical c
+    CROSS JOIN disciplines d
+    LEFT JOIN skills c ON c.discipline = d.discipline AND c.critical
     LEFT JOIN held h ON h.team = t.team AND h.skill_id = c.skill_id
-    GROUP BY ALL
+    GROUP BY t.team, d.discipline
 ),
 targets AS (
     SELECT team, discipline,
@@ -28,10 +29,10 @@ targets AS (
            count(*) FILTER (WHERE missing > 0)::INTEGER    AS targets_unmet,
            sum(missing)::INTEGER                           AS people_missing
     FROM target_status
-    GROUP BY ALL
+    GROUP BY team, discipline
 )
 SELECT c.team, c.discipline, c.critical_skills, c.covered,
-       round(c.covered / c.critical_skills, 4)     AS coverage,
+       round(c.covered / nullif(c.critical_skills, 0), 4) AS coverage,
        coalesce(g.targets, 0)::INTEGER             AS targets,
        coalesce(g.targets_unmet, 0)::INTEGER       AS targets_unmet,
        coalesce(g.people_missing, 0)::INTEGER      AS people_missing

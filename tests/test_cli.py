@@ -1,0 +1,81 @@
+"""`python -m skills`: the headless twin of the pages, run as a real subprocess."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+from skills.sample import SAMPLE_DIR
+from skills.store import ROOT, Store
+from tests.conftest import write_files
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "skills", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, env=env)
+
+
+def test_load_then_coverage_json(tmp_path):
+    db = tmp_path / "cli.duckdb"
+    loaded = run("load", str(SAMPLE_DIR), "--db", str(db))
+    assert loaded.returncode == 0, loaded.stderr
+    assert json.loads(loaded.stdout)["people"] == 120
+
+    result = run("coverage", "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    skill = report["skills"][0]
+    assert {"skill_id", "name", "discipline", "critical", "holders"} <= skill.keys()
+    gap = report["target_gaps"][0]
+    assert {"team", "skill_id", "missing"} <= gap.keys()
+    assert {"person_id", "skill_id"} <= report["key_people"][0].keys()
+    assert report["overview"]["people"] == 120
+
+
+def test_coverage_csv_tables(tmp_path):
+    db = tmp_path / "cli.duckdb"
+    assert run("load", str(SAMPLE_DIR), "--db", str(db)).returncode == 0
+    result = run("coverage", "--db", str(db), "--format", "csv", "--table", "target_gaps")
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert result.returncode == 0 and rows
+    assert {"team", "skill_id", "missing"} <= rows[0].keys()
+
+
+def test_invalid_input_exits_2_lists_problems_and_keeps_the_store(tmp_path):
+    db = tmp_path / "cli.duckdb"
+    assert run("load", str(SAMPLE_DIR), "--db", str(db)).returncode == 0
+    bad = write_files(tmp_path / "bad", {
+        "people.csv": "person_id,name,team,discipline\nP1,Ana,Serving,sre\n",
+        "skills.csv": "skill_id,name,discipline\nir,Incident response,sre\n",
+        "ratings.csv": "person_id,skill_id,level\nP1,ir,5\nP2,ir,3\n",
+    })
+    result = run("load", str(bad), "--db", str(db))
+    assert result.returncode == 2
+    assert 'ratings.csv, row 2, column "level"' in result.stderr
+    assert 'ratings.csv, row 3, column "person_id"' in result.stderr
+    store = Store(db)
+    try:
+        assert store.counts()["people"] == 120
+    finally:
+        store.close()
+
+
+def test_db_from_environment(tmp_path):
+    db = tmp_path / "env.duckdb"
+    env = {"CROSSTRAIN_DB": str(db), "PATH": "/usr/bin:/bin"}
+    assert run("load", str(SAMPLE_DIR), env=env).returncode == 0
+    assert db.exists()
+
+
+def test_coverage_on_an_empty_database_says_what_to_do(tmp_path):
+    result = run("coverage", "--db", str(tmp_path / "none.duckdb"))
+    assert result.returncode == 2
+    assert "python -m skills load PATH" in result.stderr
+
+
+def test_missing_path_is_invalid_input(tmp_path):
+    result = run("load", str(tmp_path / "nowhere"), "--db", str(tmp_path / "x.duckdb"))
+    assert result.returncode == 2 and "does not exist" in result.stderr
