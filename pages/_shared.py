@@ -7,12 +7,30 @@ import sys
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from skills.access import Caller, Permission, Role
 from skills.coverage import Scope
 from skills.loading import ensure_dataset
 from skills.store import Store, default_db_path
 from skills.taxonomy import DISCIPLINES
+
+
+def _route_through_app_py() -> None:
+    """Keep Streamlit's legacy `pages/` discovery out of the way.
+
+    Until some session calls `st.navigation`, Streamlit treats a `pages/` folder as the legacy
+    multipage layout: the very first visitor of a fresh server who follows a deep link (say
+    /coverage) gets that page run on its own, under a second, auto-generated navigation. Every
+    page imports this module, and the first import happens in that first run, so switching the
+    legacy mode off here and rerunning sends even that visitor through app.py's navigation.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+_route_through_app_py()
 
 
 def db_path() -> Path:

@@ -56,15 +56,17 @@ def skills_heatmap(matrix: pd.DataFrame) -> go.Figure:
         z=levels.to_numpy(), x=x, y=y, zmin=-0.5, zmax=4.5,
         colorscale=_discrete_scale(LEVEL_SCALE), customdata=hover,
         hovertemplate="%{y[1]} (%{y[0]})<br>%{x[1]}<br>level %{customdata}<extra></extra>",
-        colorbar={"title": "Level", "tickvals": list(LEVELS), "ticktext":
-                  [f"{k} {v}" for k, v in LEVELS.items()]},
+        # A fixed-size legend at the top: the heatmap can be thousands of pixels tall.
+        colorbar={"title": "Level", "tickvals": list(LEVELS),
+                  "ticktext": [f"{k} {v}" for k, v in LEVELS.items()],
+                  "lenmode": "pixels", "len": 260, "y": 1, "yanchor": "top"},
         xgap=1, ygap=1,
     ))
     height = max(420, 16 * len(people) + 260)
     figure.update_layout(
         title="Proficiency by person and skill (★ critical)",
         height=height, margin={"l": 10, "r": 10, "t": 60, "b": 10},
-        xaxis={"side": "top", "tickangle": -45},
+        xaxis={"side": "top", "tickangle": -90},
         yaxis={"autorange": "reversed"},
     )
     return figure
