@@ -11,6 +11,8 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import duckdb
+
 from skills import coverage
 from skills.exports import to_csv
 from skills.loading import load_path
@@ -31,8 +33,18 @@ def register_plan(name: str, help_text: str,
     PLAN_COMMANDS[name] = (add_arguments, handler, help_text)
 
 
+class StoreUnavailable(Exception):
+    pass
+
+
 def open_store(args: argparse.Namespace) -> Store:
-    return Store(args.db or default_db_path())
+    path = args.db or default_db_path()
+    try:
+        return Store(path)
+    except duckdb.IOException as error:
+        # DuckDB lets one process write a file; the usual culprit is a running app.
+        raise StoreUnavailable(f"cannot open {path}: {error}. If the app is running on this "
+                               "file, stop it or pass another --db.") from None
 
 
 def _load(args: argparse.Namespace) -> int:
@@ -131,6 +143,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.handler(args)
     except DatasetError as error:
         print(str(error), file=sys.stderr)
+        return EXIT_INVALID
+    except StoreUnavailable as error:
+        print(f"error: {error}", file=sys.stderr)
         return EXIT_INVALID
 
 

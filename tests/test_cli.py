@@ -79,3 +79,15 @@ def test_coverage_on_an_empty_database_says_what_to_do(tmp_path):
 def test_missing_path_is_invalid_input(tmp_path):
     result = run("load", str(tmp_path / "nowhere"), "--db", str(tmp_path / "x.duckdb"))
     assert result.returncode == 2 and "does not exist" in result.stderr
+
+
+def test_a_database_held_by_another_process_is_reported_plainly(tmp_path):
+    db = tmp_path / "busy.duckdb"
+    holder = Store(db)  # this test process holds the write lock, as a running app would
+    try:
+        result = run("coverage", "--db", str(db))
+    finally:
+        holder.close()
+    assert result.returncode == 2
+    assert "If the app is running on this file" in result.stderr
+    assert "Traceback" not in result.stderr
