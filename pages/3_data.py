@@ -4,7 +4,7 @@ import streamlit as st
 from pages._shared import require, store
 from skills.access import Permission
 from skills.dataset import describe_counts
-from skills.loading import parse_uploads
+from skills.loading import load_sample, parse_uploads
 from skills.problems import DatasetError
 from skills.template import template_workbook
 
@@ -60,3 +60,12 @@ if require(Permission.LOAD_DATASET):
                 st.session_state["replaced"] = describe_counts(dataset.summary())
                 st.session_state["upload_round"] = upload_round + 1
                 st.rerun()
+
+    with st.expander("Start over with the bundled sample organisation"):
+        st.write("Replaces the stored dataset with the 120-person sample that ships with "
+                 "crosstrain.")
+        if st.button("Load the bundled sample"):
+            with st.spinner("Loading the sample…"):
+                sample = load_sample(current)
+            st.session_state["replaced"] = describe_counts(sample.summary())
+            st.rerun()

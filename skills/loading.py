@@ -28,13 +28,19 @@ def load_path(store: Store, path: str | Path) -> Dataset:
     return dataset
 
 
-def ensure_dataset(store: Store) -> bool:
-    """Load the bundled sample into an empty store; True when it did."""
-    if store.has_data():
-        return False
+def load_sample(store: Store) -> Dataset:
+    """Make the bundled sample organisation the stored dataset."""
     from skills.sample import SAMPLE_DIR
 
     dataset = parse_path(SAMPLE_DIR)
     dataset.source = "bundled sample organisation"
     store.replace_dataset(dataset)
+    return dataset
+
+
+def ensure_dataset(store: Store) -> bool:
+    """Load the bundled sample into an empty store; True when it did."""
+    if store.has_data():
+        return False
+    load_sample(store)
     return True

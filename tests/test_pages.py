@@ -60,3 +60,18 @@ def test_engineers_cannot_upload(app_db):
     app = run_page("pages/3_data.py", role="engineer")
     assert not app.exception
     assert any("may not load a dataset" in info.value for info in app.info)
+
+
+def test_data_page_reloads_the_bundled_sample(app_db, tmp_path):
+    from skills.sample import generate
+    from skills.store import Store
+
+    small = Store(app_db)
+    small.replace_dataset(generate(people=20, teams=2, skills=8))
+    small.close()
+    app = run_page("pages/3_data.py")
+    assert app.markdown[0].value.startswith("Stored now: 20 people")
+    app.button[0].click().run()
+    assert not app.exception
+    assert app.markdown[0].value.startswith("Stored now: 120 people")
+    assert any("Dataset replaced" in s.value for s in app.success)
