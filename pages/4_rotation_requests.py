@@ -1,0 +1,97 @@
+import pandas as pd
+import streamlit as st
+
+from pages._shared import caller, require, store
+from skills import rotations
+from skills.access import Caller, Permission
+from skills.rotations import CONSTRAINTS
+
+STATUS_WORDS = {
+    "requested": "Waiting for the next plan",
+    "proposed": "In a proposed plan, waiting for a manager",
+    "approved": "Approved",
+    "declined": "Declined",
+    "withdrawn": "Withdrawn",
+}
+
+st.title("Rotation requests")
+st.caption("Ask to spend a quarter embedded in another team. A manager runs the planner, which "
+           "schedules as many requests as the coverage rules allow, and approves or declines "
+           "each rotation.")
+if not require(Permission.REQUEST_ROTATION):
+    st.stop()
+
+current = store()
+people = current.read("people")
+if people.empty:
+    st.info("No organisation is loaded yet.")
+    st.stop()
+labels = {row.person_id: f"{row.name} · {row.team}" for row in people.itertuples()}
+# Until sign-in exists the engineer says who they are; they only see their own requests.
+person_id = st.selectbox("You are", list(labels), format_func=labels.get, key="rr-person")
+home = people.loc[people["person_id"] == person_id, "team"].iloc[0]
+me = current.as_caller(Caller(caller().role, person_id))
+
+teams = [t for t in current.read("teams")["team"] if t != home]
+skills = current.read("skills")
+skill_labels = dict(zip(skills["skill_id"], skills["name"], strict=True))
+
+if "rr-filed" in st.session_state:
+    st.success(st.session_state.pop("rr-filed"), icon=":material/check_circle:")
+st.subheader("Your requests")
+mine = rotations.person_requests(current, person_id)
+if mine.empty:
+    st.info("You have no rotation requests yet.")
+for row in mine.itertuples():
+    target = row.host_team or f"any team holding {row.skill_name}"
+    title = (f"{row.request_id}: {target}, Q{row.earliest_quarter}–Q{row.latest_quarter}, "
+             f"priority {row.priority} — {STATUS_WORDS.get(row.status, row.status)}")
+    with st.container(border=True):
+        st.markdown(f"**{title}**")
+        latest = "" if pd.isna(row.latest_note) else str(row.latest_note)
+        if row.status == "requested" and latest.startswith("Not in plan"):
+            st.warning(f"{latest}.", icon=":material/block:")
+        elif latest:
+            st.caption(latest)
+        if row.status in rotations.OPEN_STATUSES and st.button(
+                "Withdraw", key=f"rr-withdraw-{row.request_id}"):
+            rotations.withdraw_request(me, row.request_id, "withdrawn by the engineer")
+            st.rerun()
+
+
+with st.form("rr-form", clear_on_submit=True):
+    st.subheader("New request")
+    kind = st.radio("I want to", ["join a host team", "grow a skill"], horizontal=True,
+                    key="rr-kind")
+    left, right = st.columns(2)
+    host = left.selectbox("Host team", teams, key="rr-host",
+                          help="Used when you want to join a host team.")
+    skill = right.selectbox("Skill to grow", [None, *skill_labels],
+                            format_func=lambda s: "—" if s is None else skill_labels[s],
+                            key="rr-skill",
+                            help="With 'grow a skill', any team holding it may host you.")
+    window = st.select_slider("Quarter window", options=list(range(1, 9)), value=(1, 4),
+                              format_func=lambda q: f"Q{q}", key="rr-window")
+    priority = st.radio("Priority", [1, 2, 3], index=1, horizontal=True, key="rr-priority",
+                        format_func={1: "1 · nice to have", 2: "2 · important",
+                                     3: "3 · most important"}.get)
+    note = st.text_area("Note for the manager", max_chars=rotations.MAX_NOTE, key="rr-note")
+    submitted = st.form_submit_button("File request", type="primary")
+if submitted:
+    try:
+        request_id = rotations.file_request(
+            me, person_id=person_id,
+            host_team=host if kind == "join a host team" else None,
+            skill_id=skill, earliest_quarter=int(window[0]), latest_quarter=int(window[1]),
+            priority=int(priority), note=note)
+    except rotations.RequestError as error:
+        st.error(f"The request was not filed: {error}.")
+    else:
+        # Rerun so the new request shows in the list above, with the confirmation on top.
+        st.session_state["rr-filed"] = (f"Request {request_id} filed. It takes part in the "
+                                        "next plan.")
+        st.rerun()
+
+with st.expander("The rules every plan keeps"):
+    st.markdown("\n".join(f"{number}. {text.capitalize()}." for number, text in
+                          CONSTRAINTS.items()))

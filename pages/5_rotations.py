@@ -1,0 +1,189 @@
+import json
+import time
+from concurrent.futures import ThreadPoolExecutor, wait
+
+import pandas as pd
+import streamlit as st
+
+from pages._shared import require, store
+from skills import rotations, rotations_figures, solving
+from skills.access import Permission
+
+DEFAULTS = rotations.Policy()
+PLAN_LABELS = {
+    "person_id": "Person", "name": "Name", "home_team": "Home team", "host_team": "Host team",
+    "quarter": "Quarter", "request_id": "Request", "requested": "Requested",
+    "committed": "Approved earlier", "learning": "Learning value", "skills": "Would learn",
+    "decision": "Decision", "rationale": "Rationale", "window": "Window",
+    "priority": "Priority", "outcome": "Outcome", "constraints": "Rules", "reason": "Why not",
+}
+
+st.title("Rotation plan")
+st.caption("The planner schedules who spends which quarter embedded in another team: it honours "
+           "as many requests as it can, adds rotations that grow fragile skills, and never "
+           "breaks a coverage rule. You approve or decline each rotation.")
+if not require(Permission.PLAN):
+    st.stop()
+current = store()
+
+with st.expander("Policy", expanded=False):
+    left, middle, right = st.columns(3)
+    quarters = left.number_input("Horizon (quarters)", 1, 12, DEFAULTS.quarters,
+                                 key="rp-quarters")
+    share = middle.slider("Most of a team away at once", 0.0, 1.0, DEFAULTS.max_away_share,
+                          0.05, format="%.2f", key="rp-share")
+    capacity = right.number_input("Rotators a team hosts per quarter", 0, 10,
+                                  DEFAULTS.host_capacity, key="rp-capacity")
+    max_rotations = left.number_input("Rotations per person", 0, 4, DEFAULTS.max_rotations,
+                                      key="rp-max-rotations")
+    unrequested = middle.toggle("Propose unrequested rotations that grow skills",
+                                DEFAULTS.allow_unrequested, key="rp-unrequested")
+    time_limit = right.number_input("Time limit (seconds)", 1, 600, int(DEFAULTS.time_limit),
+                                    key="rp-time-limit")
+    st.markdown("**Objective weights**")
+    w1, w2, w3, w4 = st.columns(4)
+    request_weight = w1.number_input("Per request priority point", 0.0, 100.0,
+                                     DEFAULTS.request_weight, key="rp-w-request")
+    learning_weight = w2.number_input("Per unit of learning", 0.0, 100.0,
+                                      DEFAULTS.learning_weight, key="rp-w-learning")
+    critical_bonus = w3.number_input("Critical skill bonus", 0.0, 100.0,
+                                     DEFAULTS.critical_bonus, key="rp-w-critical")
+    fragile_bonus = w4.number_input("Bus factor ≤ 1 bonus", 0.0, 100.0,
+                                    DEFAULTS.fragile_bonus, key="rp-w-fragile")
+    solver = st.radio("Solver", solving.SOLVERS, horizontal=True, key="rp-solver",
+                      format_func={"highs": "HiGHS", "cbc": "CBC"}.get)
+    st.caption("A priority-3 request is worth 3 × the request weight. Learning counts a "
+               "rotator's interest (out of 3) in up to three skills the host team holds at "
+               "practitioner level, each weighted 1 + the critical bonus + the bus-factor bonus "
+               "when they apply.")
+
+policy = rotations.Policy(quarters=int(quarters), max_away_share=float(share),
+                          host_capacity=int(capacity), max_rotations=int(max_rotations),
+                          allow_unrequested=bool(unrequested), time_limit=float(time_limit),
+                          request_weight=float(request_weight),
+                          learning_weight=float(learning_weight),
+                          critical_bonus=float(critical_bonus),
+                          fragile_bonus=float(fragile_bonus), solver=solver)
+
+if st.button("Run the planner", type="primary", key="rp-run"):
+    # The solve runs in a worker (and the solver in a child process under a hard deadline),
+    # so this script can keep the progress bar moving.
+    bar = st.progress(0.0, text="Solving…")
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        future = pool.submit(rotations.run, current, policy)
+        limit = solving.deadline_for(policy.time_limit)
+        while not future.done():
+            elapsed = time.perf_counter() - started
+            bar.progress(min(elapsed / limit, 0.99),
+                         text=f"Solving… {elapsed:.0f} s (at most {policy.time_limit:.0f} s)")
+            wait([future], timeout=0.25)
+        try:
+            st.session_state["rp-result"] = future.result()
+        except rotations.PolicyError as error:
+            st.session_state.pop("rp-result", None)
+            st.error(f"The policy is not valid: {error}.")
+    bar.empty()
+
+if "rp-result" in st.session_state:
+    org, result = st.session_state["rp-result"]
+    if result.status == "optimal":
+        st.success(result.message, icon=":material/verified:")
+    elif result.status == "feasible":
+        st.info(result.message, icon=":material/timelapse:")
+    elif result.status == "infeasible":
+        st.error("No plan keeps every approved rotation under this policy:\n\n"
+                 + "\n".join(f"- {line}" for line in result.explanation),
+                 icon=":material/block:")
+    else:
+        st.warning(f"No plan in time. {result.message}", icon=":material/hourglass_empty:")
+
+    if result.found:
+        frame = rotations.plan_frame(org, result.policy, result.rotations)
+        outcomes = rotations.request_outcomes(org, result)
+        planned = int((outcomes["outcome"] == "planned").sum())
+        m1, m2, m3, m4, m5 = st.columns(5)
+        m1.metric("Rotations", len(frame))
+        m2.metric("Requests honoured", f"{planned} of {len(outcomes)}")
+        m3.metric("Objective", f"{result.objective:.1f}",
+                  help=f"The quick heuristic scores {result.greedy_objective:.1f}.")
+        m4.metric("Gap to best possible",
+                  "—" if result.gap is None else f"{result.gap:.2%}",
+                  help="How far the plan could at most be from the best possible one.")
+        m5.metric("Solve time", f"{result.solve_seconds:.2f} s", help=f"Solver: {result.solver}")
+        figures = rotations_figures.all_figures(org, result.policy, result.rotations, frame)
+        timeline, before_after, bus, requests_tab, table = st.tabs(
+            ["Timeline", "Coverage before / after", "Bus factor", "Requests", "Table"])
+        with timeline:
+            st.plotly_chart(figures["timeline"], width="stretch", key="rp-timeline")
+        with before_after:
+            st.caption("Practitioners present in each team's target skills, per quarter. "
+                       "The rules keep every target at its floor; this shows how thin cover "
+                       "gets while people are away.")
+            st.plotly_chart(figures["coverage"], width="stretch", key="rp-coverage")
+        with bus:
+            st.caption("Critical skills: practitioners now, and expected once rotators one "
+                       "level below practitioner have learned from a team that holds the skill.")
+            st.plotly_chart(figures["bus_factor"], width="stretch", key="rp-bus")
+        with requests_tab:
+            st.dataframe(outcomes, hide_index=True, column_config=PLAN_LABELS)
+        with table:
+            st.dataframe(frame, hide_index=True, column_config=PLAN_LABELS)
+        if st.button("Save as a plan version for approval", key="rp-save"):
+            version = rotations.save_plan(
+                current, org, result, {k: f.to_json() for k, f in figures.items()})
+            st.session_state.pop("rp-result")
+            st.session_state["rp-version"] = version
+            st.success(f"Saved as plan version {version}.")
+
+st.divider()
+st.subheader("Approve or decline")
+versions = rotations.plan_versions(current)
+if versions.empty:
+    st.info("No saved plan yet: run the planner and save its plan.")
+    st.stop()
+version_ids = versions["version"].tolist()
+default = st.session_state.get("rp-version", version_ids[0])
+version = st.selectbox("Plan version", version_ids,
+                       index=version_ids.index(default) if default in version_ids else 0,
+                       format_func=lambda v: f"v{v}", key="rp-version-pick")
+summary = versions.loc[versions["version"] == version].iloc[0]
+st.caption(f"v{version}: {summary['status']}, solver said {summary['solver_status']} "
+           f"({summary['message']}); {summary['approved']} approved, {summary['declined']} "
+           f"declined, {summary['pending']} pending.")
+stored = rotations.plan_rotations(current, version)
+pending = stored[stored["decision"] == "pending"]
+if not pending.empty:
+    with st.form("rp-decide", clear_on_submit=True):
+        options = list(pending.index)
+
+        def describe(i: int) -> str:
+            row = pending.loc[i]
+            why = (f"request {row['request_id']}" if not pd.isna(row["request_id"])
+                   else "unrequested")
+            return (f"{row['name']}: {row['home_team']} → {row['host_team']}, "
+                    f"Q{row['quarter']} ({why})")
+
+        chosen = st.selectbox("Rotation", options, format_func=describe, key="rp-decide-pick")
+        decision = st.radio("Decision", ["approved", "declined"], horizontal=True,
+                            format_func={"approved": "Approve", "declined": "Decline"}.get,
+                            key="rp-decision")
+        rationale = st.text_input("Rationale", max_chars=300, key="rp-rationale",
+                                  placeholder="One line on why")
+        if st.form_submit_button("Record decision", type="primary"):
+            row = pending.loc[chosen]
+            try:
+                rotations.decide(current, int(version), row["person_id"], row["host_team"],
+                                 int(row["quarter"]), decision, rationale)
+            except ValueError as error:
+                st.error(f"Not recorded: {error}.")
+            else:
+                st.session_state["rp-version"] = int(version)
+                st.rerun()
+st.dataframe(stored.drop(columns=["version"]), hide_index=True, column_config=PLAN_LABELS)
+with st.expander("Plan versions"):
+    st.dataframe(versions, hide_index=True)
+    record = rotations.plan_version(current, int(version))
+    if record:
+        st.json({"policy": json.loads(record["policy"]), "inputs": json.loads(record["inputs"])},
+                expanded=False)

@@ -1,0 +1,1 @@
+SELECT request_id FROM requests ORDER BY request_id;

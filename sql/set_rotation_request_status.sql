@@ -1,0 +1,1 @@
+UPDATE requests SET status = $status WHERE request_id = $request_id;
