@@ -1,0 +1,1 @@
+DELETE FROM hiring_scenarios WHERE name = $scenario_name;
