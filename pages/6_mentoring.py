@@ -1,0 +1,170 @@
+import pandas as pd
+import streamlit as st
+
+from pages._shared import caller, scope_filters, store
+from skills import mentoring, mentoring_figures, people_graph
+from skills.access import Permission
+from skills.exports import to_csv_bytes
+from skills.store import Store
+
+DEFAULTS = mentoring.MentoringOptions()
+LABELS = {
+    "mentor_name": "Mentor", "mentor_team": "Mentor's team", "mentor_level": "Mentor level",
+    "mentee_name": "Mentee", "mentee_team": "Mentee's team", "mentee_level": "Mentee level",
+    "skill_name": "Skill", "score": st.column_config.NumberColumn("Score", format="%.2f"),
+    "decision": "Decision", "fixed": "Kept (accepted)", "reason": "Why this pair",
+    "decided_by": "Decided by", "decided_at": "Decided at",
+}
+
+
+def pair_label(row: pd.Series) -> str:
+    return f"{row['mentor_name']} → {row['mentee_name']} · {row['skill_name']}"
+
+
+@st.cache_data(show_spinner="Finding the best mentoring pairs…", max_entries=16)
+def solve(_current: Store, version: tuple, options: mentoring.MentoringOptions,
+          keep: bool) -> tuple[mentoring.MentoringPlan, mentoring.Organisation]:
+    # `version` (the load and the decisions) keys the cache; the store itself is not hashed.
+    return mentoring.plan_from_store(_current, options, keep_accepted=keep)
+
+
+def decide(current: Store, picked: pd.DataFrame, decision: str) -> None:
+    count = mentoring.record_decisions(current, picked, decision)
+    st.session_state["mentoring-done"] = f"{count} pair(s) {decision}."
+    st.session_state["mentoring-pick"] = []
+
+
+st.title("Mentoring pairs")
+st.caption("Pairs a mentor at practitioner level or above with someone at least two levels "
+           "below who wants the skill or whose team misses it. The plan closes gaps on "
+           "fragile critical skills first and favours pairs across teams and disciplines; "
+           "it is the best possible set under the settings below.")
+current = store()
+may_decide = caller().can(Permission.PLAN)
+people = current.read("people")
+
+with st.expander("Settings", expanded=False):
+    left, middle, right = st.columns(3)
+    min_level = left.number_input("Least mentor level", 1, 4, DEFAULTS.min_mentor_level,
+                                  key="mentoring-min-level")
+    capacity = middle.number_input("Mentees per mentor", 0, 10, DEFAULTS.mentor_capacity,
+                                   key="mentoring-capacity")
+    max_mentors = right.number_input("Mentors per mentee", 0, 5, DEFAULTS.max_mentors,
+                                     key="mentoring-max-mentors")
+    cross = left.slider("Weight of pairs across teams and disciplines", -3.0, 6.0,
+                        DEFAULTS.weights.cross, 0.5, key="mentoring-cross",
+                        help="Turn up to mix specialties; below 0 prefers pairs in one team.")
+    keep = middle.toggle("Keep accepted pairs", True, key="mentoring-keep")
+    names = dict(zip(people["person_id"], people["name"], strict=True))
+    exclude = right.multiselect("Leave out (on leave, overloaded)", list(names),
+                                format_func=lambda p: f"{names[p]} ({p})",
+                                key="mentoring-exclude")
+    st.caption("Score of a pair: 4 × critical skill ÷ bus factor + 3 if it closes a team gap "
+               "+ 2 × interest ÷ 3 + 1 × level difference ÷ 4 + the cross weight × (½ other "
+               "team + ½ other discipline).")
+
+options = mentoring.MentoringOptions(
+    min_mentor_level=int(min_level), mentor_capacity=int(capacity),
+    max_mentors=int(max_mentors), weights=mentoring.Weights(cross=float(cross)),
+    exclude=frozenset(exclude))
+latest = mentoring.decisions(current)
+load = current.latest_load() or {}
+version = (str(current.path), str(load.get("loaded_at")), len(latest),
+           str(latest["decided_at"].max()) if len(latest) else "")
+try:
+    plan, org = solve(current, version, options, bool(keep))
+except mentoring.MentoringInputError as error:
+    st.error(f"These settings do not work: {error}.")
+    st.stop()
+
+if plan.status == "optimal":
+    st.success(plan.message, icon=":material/verified:")
+else:
+    st.warning(plan.message, icon=":material/hourglass_empty:")
+for dropped in plan.dropped_fixed:
+    st.info(f"An accepted pair is no longer kept: {dropped}.")
+
+within = scope_filters("mentoring")
+pairs = plan.pairs
+if within.teams:
+    pairs = pairs[pairs["mentor_team"].isin(within.teams) | pairs["mentee_team"].isin(
+        within.teams)]
+if within.disciplines:
+    pairs = pairs[pairs["mentor_discipline"].isin(within.disciplines)
+                  | pairs["mentee_discipline"].isin(within.disciplines)]
+decided = latest.rename(columns={"score": "decided_score"})
+pairs = pairs.merge(decided[["mentor_id", "mentee_id", "skill_id", "decision", "decided_by",
+                             "decided_at"]],
+                    on=["mentor_id", "mentee_id", "skill_id"], how="left")
+pairs["decision"] = pairs["decision"].fillna("proposed")
+
+m1, m2, m3, m4 = st.columns(4)
+m1.metric("Pairs", len(plan.pairs))
+m2.metric("Shown", len(pairs))
+m3.metric("Across teams", int((plan.pairs["mentor_team"] != plan.pairs["mentee_team"]).sum()))
+m4.metric("Total score", f"{plan.objective:.1f}", help=f"{plan.method}; {plan.seconds:.2f} s")
+
+table, network, bus, history = st.tabs(["Pairs", "Network", "Bus factor", "Decisions"])
+with table:
+    st.dataframe(pairs, hide_index=True, column_config=LABELS, key="mentoring-table",
+                 column_order=["decision", "mentor_name", "mentor_team", "mentor_level",
+                               "mentee_name", "mentee_team", "mentee_level", "skill_name",
+                               "score", "reason"])
+    if may_decide:
+        labels = {pair_label(row): i for i, row in pairs.iterrows()}
+        chosen = st.multiselect("Pairs to accept or decline", list(labels),
+                                key="mentoring-pick",
+                                placeholder="Choose pairs from the table")
+        accept, decline, _ = st.columns([1, 1, 4])
+        keys = ["mentor_id", "mentee_id", "skill_id", "score"]
+        picked = pairs.loc[[labels[label] for label in chosen], keys]
+        for button, decision, label, key in (
+                (accept, "accepted", "Accept", "mentoring-accept"),
+                (decline, "declined", "Decline", "mentoring-decline")):
+            # A callback runs before the next script run, so it may also clear the picker.
+            button.button(label, key=key, disabled=picked.empty, on_click=decide,
+                          args=(current, picked, decision),
+                          type="primary" if decision == "accepted" else "secondary")
+        st.download_button("Download pairs (CSV)",
+                           to_csv_bytes(pairs.loc[:, list(mentoring.PAIR_COLUMNS)]),
+                           file_name="mentoring-pairs.csv", mime="text/csv")
+    else:
+        st.info("Managers accept or decline pairs; your role may view them.")
+    if "mentoring-done" in st.session_state:
+        st.success(st.session_state.pop("mentoring-done"))
+
+with network:
+    show_skills = st.toggle("Show the skill graph (people ↔ skills held at level ≥ 3)",
+                            key="mentoring-skill-graph")
+    scope_people = people
+    if within.teams:
+        scope_people = scope_people[scope_people["team"].isin(within.teams)]
+    if within.disciplines:
+        scope_people = scope_people[scope_people["discipline"].isin(within.disciplines)]
+    graph = people_graph.combined_graph(org, pairs, scope_people["person_id"].tolist(),
+                                        with_skills=show_skills)
+    if graph.number_of_nodes() > people_graph.MAX_LAYOUT_NODES:
+        st.warning(f"{graph.number_of_nodes()} people and skills are too many to draw; "
+                   "filter by team or discipline.")
+    else:
+        positions = people_graph.layout(graph)
+        st.plotly_chart(mentoring_figures.network_figure(graph, positions), width="stretch",
+                        key="mentoring-network")
+        if show_skills:
+            sole = people_graph.sole_holder_skills(graph)
+            if sole:
+                st.caption("Held by one person only (red): " + ", ".join(sole))
+
+with bus:
+    st.caption("Practitioners (level ≥ 3) per critical skill now, and once every mentee in "
+               "the plan reaches level 3.")
+    change = mentoring.bus_factor_change(org, plan.pairs)
+    st.plotly_chart(mentoring_figures.bus_factor_change_figure(change), width="stretch",
+                    key="mentoring-bus")
+    st.dataframe(change, hide_index=True)
+
+with history:
+    if latest.empty:
+        st.info("No pair has been accepted or declined yet.")
+    else:
+        st.dataframe(latest, hide_index=True, column_config=LABELS)
