@@ -13,6 +13,11 @@ PAGES = {
     ],
     "Plans": [
         # Planner pages, one line each: st.Page("pages/<n>_<planner>.py", title=..., icon=...),
+        st.Page("pages/4_rotation_requests.py", title="Rotation requests",
+                icon=":material/flight_takeoff:"),
+        st.Page("pages/5_rotations.py", title="Rotation plan", icon=":material/event_repeat:"),
+        st.Page("pages/6_mentoring.py", title="Mentoring pairs", icon=":material/diversity_3:"),
+        st.Page("pages/7_hiring.py", title="Hiring targets", icon=":material/person_add:"),
     ],
     "Data": [
         st.Page("pages/3_data.py", title="Data", icon=":material/upload_file:"),
