@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -132,12 +133,16 @@ def _count_outside_quotes(line: str, sep: str) -> int:
 
 def _read_text(name: str, content: bytes) -> tuple[RawTable, str | None]:
     text, warning = decode(name, content)
+    # NFC once for the whole file: separators never compose with a neighbour, so this equals
+    # normalising cell by cell, at a fraction of the cost on large files.
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
     if not text.strip():
         raise DatasetError([Problem(name, "is empty")])
     first_line = text.lstrip("\r\n").splitlines()[0]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_separator(first_line))
     try:
-        records = [row for row in reader]
+        records = [[cell.strip() for cell in row] for row in reader]
     except csv.Error as error:
         raise DatasetError([Problem(name, f"could not be read as CSV: {error}")]) from None
     return _table(name, records), warning
@@ -156,7 +161,8 @@ def _read_workbook(name: str, content: bytes) -> list[tuple[str, RawTable]]:
     sheets = []
     try:
         for sheet in book.worksheets:
-            records = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            records = [[normalise_text(_cell_text(v)) for v in row]
+                       for row in sheet.iter_rows(values_only=True)]
             source = f'{name}, sheet "{sheet.title}"'
             if not any(any(cell for cell in record) for record in records):
                 raise DatasetError([Problem(source, "is empty")])
@@ -182,12 +188,13 @@ def _cell_text(value: object) -> str:
 
 
 def _table(source: str, records: list[list[str]]) -> RawTable:
+    """A table from records whose cells are already NFC-normalised and stripped."""
     # Leading blank lines are skipped so the header is what the user sees as the header.
     while records and not any(cell.strip() for cell in records[0]):
         records.pop(0)
     if not records:
         raise DatasetError([Problem(source, "is empty")])
-    original = [normalise_text(cell) for cell in records[0]]
+    original = list(records[0])
     while original and not original[-1]:
         original.pop()
     columns = [header_key(cell) for cell in original]
@@ -202,7 +209,7 @@ def _table(source: str, records: list[list[str]]) -> RawTable:
     rows: list[list[str]] = []
     width = len(columns)
     for offset, record in enumerate(records[1:]):
-        cells = [normalise_text(cell) for cell in record]
+        cells = record
         if len(cells) > width and any(cells[width:]):
             problems.append(Problem(source, f"has {len(cells)} values but the header has "
                                             f"{width} columns", row=offset + 2))
