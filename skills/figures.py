@@ -7,11 +7,12 @@ import plotly.graph_objects as go
 
 from skills.taxonomy import DISCIPLINES, LEVELS, UNASSIGNED
 
+# One palette on every page; red is kept for risk (bus factor 1, sole holders).
 DISCIPLINE_COLOURS = {
     "data": "#1f77b4",
     "ml": "#9467bd",
-    "sre": "#d62728",
-    "product": "#2ca02c",
+    "sre": "#2ca02c",
+    "product": "#ff7f0e",
     UNASSIGNED: "#7f7f7f",
 }
 # Level 0 is white so gaps read as empty; practitioners and experts stand out.
@@ -34,7 +35,7 @@ def _discrete_scale(colours: list[str]) -> list[list[object]]:
 def skills_heatmap(matrix: pd.DataFrame) -> go.Figure:
     """People x skills, people grouped by team and skills by discipline."""
     if matrix.empty:
-        return _empty("No people or skills match the filters")
+        return empty_figure("No people or skills match the filters")
     people = matrix.drop_duplicates("person_id")[["person_id", "name", "team"]]
     skills = (matrix.drop_duplicates("skill_id")[["skill_id", "skill_name", "skill_discipline",
                                                   "critical"]]
@@ -75,7 +76,7 @@ def skills_heatmap(matrix: pd.DataFrame) -> go.Figure:
 def team_discipline_figure(coverage: pd.DataFrame) -> go.Figure:
     """Share of each discipline's critical skills that each team holds at level >= 3."""
     if coverage.empty:
-        return _empty("No teams match the filters")
+        return empty_figure("No teams match the filters")
     pivot = coverage.pivot(index="team", columns="discipline", values="coverage")
     covered = coverage.pivot(index="team", columns="discipline", values="covered")
     total = coverage.pivot(index="team", columns="discipline", values="critical_skills")
@@ -102,7 +103,7 @@ def bus_factor_figure(skills: pd.DataFrame, critical_only: bool = False) -> go.F
     """Practitioners (level >= 3) per skill, fewest first, coloured by discipline."""
     frame = skills[skills["critical"]] if critical_only else skills
     if frame.empty:
-        return _empty("No skills match the filters")
+        return empty_figure("No skills match the filters")
     frame = frame.sort_values(["holders", "name"], ascending=[False, False])
     figure = go.Figure()
     for discipline, part in frame.groupby("discipline", sort=False):
@@ -130,7 +131,7 @@ def target_gaps_figure(gaps: pd.DataFrame) -> go.Figure:
     """People missing against targets, per team, split by discipline."""
     unmet = gaps[gaps["missing"] > 0]
     if unmet.empty:
-        return _empty("Every team target is met")
+        return empty_figure("Every team target is met")
     totals = unmet.groupby(["team", "discipline"], as_index=False)["missing"].sum()
     figure = go.Figure()
     for discipline, part in totals.groupby("discipline"):
@@ -143,8 +144,10 @@ def target_gaps_figure(gaps: pd.DataFrame) -> go.Figure:
     return figure
 
 
-def _empty(message: str) -> go.Figure:
+def empty_figure(message: str) -> go.Figure:
+    """A blank figure that says why there is nothing to draw."""
     figure = go.Figure()
-    figure.add_annotation(text=message, showarrow=False, font={"size": 16})
+    figure.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper",
+                          yref="paper", font={"size": 16})
     figure.update_layout(xaxis={"visible": False}, yaxis={"visible": False}, height=240)
     return figure

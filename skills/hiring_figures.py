@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from skills.figures import empty_figure
 from skills.hiring import GROW, HIRE, MOVE, HiringPlan
 
 ACTION_COLOURS = {HIRE: "#d62728", GROW: "#2ca02c", MOVE: "#1f77b4"}
@@ -19,7 +20,7 @@ def cost_comparison_figure(plan: HiringPlan) -> go.Figure:
             ("This plan", plan.objective, "#3182bd")]
     bars = [(label, value, colour) for label, value, colour in bars if value is not None]
     if not bars:
-        return _empty("No plan to compare")
+        return empty_figure("No plan to compare")
     figure = go.Figure(go.Bar(
         x=[b[0] for b in bars], y=[b[1] for b in bars], marker_color=[b[2] for b in bars],
         text=[f"{b[1]:,.0f}" for b in bars], textposition="outside",
@@ -38,7 +39,7 @@ def cost_comparison_figure(plan: HiringPlan) -> go.Figure:
 def actions_by_team_figure(plan: HiringPlan) -> go.Figure:
     """How many hires, grows and moves each team receives."""
     if not plan.actions:
-        return _empty("No actions: every target is met" if plan.has_plan else "No plan")
+        return empty_figure("No actions: every target is met" if plan.has_plan else "No plan")
     counts = (pd.DataFrame([{"team": a.team, "action": a.action} for a in plan.actions])
               .value_counts().rename("count").reset_index())
     figure = go.Figure()
@@ -60,7 +61,7 @@ def bus_factor_comparison_figure(bus_factor: pd.DataFrame) -> go.Figure:
     """Practitioners per critical skill after each scenario's plan, side by side."""
     after = [c for c in bus_factor.columns if c.endswith(": after plan")]
     if bus_factor.empty or not after:
-        return _empty("No critical skills")
+        return empty_figure("No critical skills")
     frame = bus_factor.sort_values(after[0])
     figure = go.Figure()
     for column, colour in zip(after, ("#3182bd", "#e6550d"), strict=False):
@@ -76,8 +77,3 @@ def bus_factor_comparison_figure(bus_factor: pd.DataFrame) -> go.Figure:
     return figure
 
 
-def _empty(message: str) -> go.Figure:
-    figure = go.Figure()
-    figure.add_annotation(text=message, showarrow=False, font={"size": 16})
-    figure.update_layout(xaxis={"visible": False}, yaxis={"visible": False}, height=240)
-    return figure

@@ -6,10 +6,9 @@ import networkx as nx
 import pandas as pd
 import plotly.graph_objects as go
 
+from skills.figures import DISCIPLINE_COLOURS
 from skills.taxonomy import DISCIPLINES
 
-DISCIPLINE_COLOURS = {"data": "#1f77b4", "ml": "#9467bd", "sre": "#2ca02c",
-                      "product": "#ff7f0e"}
 OTHER_COLOUR = "#7f7f7f"
 SKILL_COLOUR = "#bdbdbd"
 SOLE_HOLDER_COLOUR = "#d62728"

@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from skills.figures import empty_figure
 from skills.rotations import Organisation, Policy, Rotation, learnable
 from skills.taxonomy import HOLDER_LEVEL
 
@@ -21,12 +22,6 @@ UNREQUESTED_COLOUR = "#9ecae1"
 COMMITTED_COLOUR = "#2ca02c"
 
 
-def _empty(message: str) -> go.Figure:
-    figure = go.Figure()
-    figure.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper",
-                          yref="paper", font={"size": 14})
-    figure.update_layout(xaxis={"visible": False}, yaxis={"visible": False}, height=200)
-    return figure
 
 
 def timeline(plan: pd.DataFrame, quarters: int) -> go.Figure:
@@ -35,7 +30,7 @@ def timeline(plan: pd.DataFrame, quarters: int) -> go.Figure:
     `plan` is `rotations.plan_frame(...)` (or the stored plan of a version).
     """
     if plan.empty:
-        return _empty("The plan has no rotations")
+        return empty_figure("The plan has no rotations")
     frame = plan.sort_values(["host_team", "quarter", "name"]).reset_index(drop=True)
     labels = [[host for host in frame["host_team"]],
               [f"{name} ({home})" for name, home in zip(frame["name"], frame["home_team"],
@@ -95,7 +90,7 @@ def coverage_by_quarter(org: Organisation, policy: Policy,
 def coverage_figure(frame: pd.DataFrame) -> go.Figure:
     """Heatmaps of target-skill practitioners present, before and after, per team and quarter."""
     if frame.empty:
-        return _empty("No teams to show")
+        return empty_figure("No teams to show")
     teams = sorted(frame["team"].unique())
     quarters = sorted(frame["quarter"].unique())
     figure = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.04,
@@ -146,7 +141,7 @@ def bus_factor_change(org: Organisation, policy: Policy,
 def bus_factor_figure(frame: pd.DataFrame, max_skills: int = 25) -> go.Figure:
     """Grouped bars: bus factor now and expected, the most fragile critical skills first."""
     if frame.empty:
-        return _empty("No critical skills")
+        return empty_figure("No critical skills")
     shown = frame.head(max_skills)
     figure = go.Figure([
         go.Bar(name="Now", y=shown["skill"], x=shown["before"], orientation="h",
