@@ -85,18 +85,7 @@ for dropped in plan.dropped_fixed:
     st.info(f"An accepted pair is no longer kept: {dropped}.")
 
 within = scope_filters("mentoring")
-pairs = plan.pairs
-if within.teams:
-    pairs = pairs[pairs["mentor_team"].isin(within.teams) | pairs["mentee_team"].isin(
-        within.teams)]
-if within.disciplines:
-    pairs = pairs[pairs["mentor_discipline"].isin(within.disciplines)
-                  | pairs["mentee_discipline"].isin(within.disciplines)]
-decided = latest.rename(columns={"score": "decided_score"})
-pairs = pairs.merge(decided[["mentor_id", "mentee_id", "skill_id", "decision", "decided_by",
-                             "decided_at"]],
-                    on=["mentor_id", "mentee_id", "skill_id"], how="left")
-pairs["decision"] = pairs["decision"].fillna("proposed")
+pairs = mentoring.pairs_view(plan.pairs, latest, within)
 
 m1, m2, m3, m4 = st.columns(4)
 m1.metric("Pairs", len(plan.pairs))

@@ -46,6 +46,7 @@ import numpy as np
 import pandas as pd
 
 from skills.access import Permission
+from skills.coverage import Scope
 from skills.dataset import Dataset
 from skills.store import Store
 from skills.taxonomy import DISCIPLINES, HOLDER_LEVEL, MAX_INTEREST, MAX_LEVEL
@@ -978,3 +979,23 @@ def plan_from_store(store: Store, options: MentoringOptions | None = None,
     options = with_decisions(store, options or MentoringOptions(), keep_accepted)
     org = organisation(store.dataset())
     return plan_mentoring(org, options), org
+
+
+def pairs_view(pairs: pd.DataFrame, decisions: pd.DataFrame,
+               within: Scope | None = None) -> pd.DataFrame:
+    """Proposed pairs with their latest decision ('proposed' when none), within a scope.
+
+    A pair is in scope when its mentor or its mentee is in one of the teams, and likewise for
+    disciplines: mentoring across specialties concerns both sides.
+    """
+    if within is not None and within.teams:
+        pairs = pairs[pairs["mentor_team"].isin(within.teams)
+                      | pairs["mentee_team"].isin(within.teams)]
+    if within is not None and within.disciplines:
+        pairs = pairs[pairs["mentor_discipline"].isin(within.disciplines)
+                      | pairs["mentee_discipline"].isin(within.disciplines)]
+    keys = ["mentor_id", "mentee_id", "skill_id"]
+    view = pairs.merge(decisions[[*keys, "decision", "decided_by", "decided_at"]], on=keys,
+                       how="left")
+    view["decision"] = view["decision"].fillna("proposed")
+    return view

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from skills import mentoring as mt
 from skills.access import Caller, NotAllowed, Role
 from skills.cli import main as cli_main
+from skills.coverage import scope
 from skills.dataset import Dataset, empty_table
 from skills.sample import generate
 
@@ -390,6 +391,25 @@ def test_decisions_are_stored_with_who_and_when(store):
     mt.record_decisions(manager, first, "declined")
     assert len(mt.decisions(store)) == 2
     assert set(mt.decisions(store)["decision"]) == {"declined"}
+
+
+
+def test_pairs_view_shows_decisions_and_keeps_pairs_touching_the_scope(store):
+    plan, _ = mt.plan_from_store(store)
+    manager = store.as_caller(Caller(Role.MANAGER, "P001"))
+    first = plan.pairs.iloc[[0]]
+    mt.record_decisions(manager, first, "accepted")
+    view = mt.pairs_view(plan.pairs, mt.decisions(store))
+    assert len(view) == len(plan.pairs)
+    assert (view["decision"] == "accepted").sum() == 1
+    assert (view["decision"] == "proposed").sum() == len(plan.pairs) - 1
+    team = first.iloc[0]["mentee_team"]
+    scoped = mt.pairs_view(plan.pairs, mt.decisions(store), scope(teams=[team]))
+    touches = (plan.pairs["mentor_team"] == team) | (plan.pairs["mentee_team"] == team)
+    assert len(scoped) == int(touches.sum()) < len(plan.pairs)
+    assert ((scoped["mentor_team"] == team) | (scoped["mentee_team"] == team)).all()
+    sre = mt.pairs_view(plan.pairs, mt.decisions(store), scope(disciplines=["sre"]))
+    assert ((sre["mentor_discipline"] == "sre") | (sre["mentee_discipline"] == "sre")).all()
 
 
 # --- Command line.
