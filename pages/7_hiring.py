@@ -1,7 +1,7 @@
 import streamlit as st
 
 from pages._shared import caller, store
-from skills import coverage, hiring, hiring_figures, scenarios
+from skills import coverage, hiring, hiring_figures, planned_learning, scenarios
 from skills.access import Permission
 from skills.exports import to_csv_bytes
 from skills.hiring import PLAN_COLUMNS, Costs, HiringOptions
@@ -20,6 +20,20 @@ if not (may_plan or may_export):
 current = store()
 dataset = current.dataset()
 DEFAULTS = HiringOptions()
+learning = planned_learning.planned_learning(current, dataset)
+count_learning = st.toggle(
+    f"Count learning already under way ({len(learning)} from accepted mentoring pairs and "
+    "approved rotations)", value=True, disabled=not learning, key="hiring-count-learning",
+    help="A mentee grows one level in the pair's skill; a rotator one level below "
+         "practitioner becomes a practitioner in what the host team teaches. Plans then do "
+         "not buy those gaps again, nor grow these people in another skill.")
+learners = frozenset()
+if learning and count_learning:
+    with st.expander("Learning counted as under way"):
+        st.markdown("\n".join(f"- {line}"
+                               for line in planned_learning.describe(learning, dataset)))
+    dataset = planned_learning.with_learning(dataset, learning)
+    learners = planned_learning.learners(learning)
 
 
 def rules_inputs(key: str, start: scenarios.Scenario) -> dict:
@@ -156,7 +170,8 @@ def what_if() -> None:
     if st.button("Compare scenarios", type="primary", key="whatif-compare"):
         try:
             with st.spinner("Planning both scenarios…"):
-                results = [scenarios.run_scenario(dataset, built[k], time_limit=float(limit))
+                results = [scenarios.run_scenario(dataset, built[k], time_limit=float(limit),
+                                                  learners=learners)
                            for k in ("A", "B")]
             st.session_state["hiring-comparison"] = results
         except hiring.HiringInputError as error:  # includes ScenarioError
@@ -184,7 +199,7 @@ def plan_tab() -> None:
         rules = rules_inputs("plan", scenarios.Scenario())
     limit = st.slider("Time limit (seconds)", 1, 120, int(DEFAULTS.time_limit),
                       key="plan-time-limit")
-    options = scenarios.Scenario(**rules).options(time_limit=float(limit))
+    options = scenarios.Scenario(**rules).options(time_limit=float(limit), learners=learners)
     if st.button("Plan hiring", type="primary", key="plan-run"):
         with st.spinner("Planning…"):
             st.session_state["hiring-plan"] = (hiring.plan_hiring(dataset, options), options)

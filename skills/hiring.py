@@ -85,6 +85,9 @@ class HiringOptions:
     time_limit: float = 30.0            # seconds for the solver
     gap_rel: float = 0.005              # stop when within 0.5 % of the proven bound
     solver: str = "highs"
+    # People already learning a skill through an accepted mentoring pair or an approved
+    # rotation (skills.planned_learning): one skill at a time, so the plan grows them in no other.
+    learners: frozenset[str] = frozenset()
 
     def problems(self) -> list[str]:
         """Every reason these options cannot be planned with, in words."""
@@ -244,6 +247,8 @@ def prepare(dataset: Dataset, options: HiringOptions | None = None) -> HiringInp
             if mentor_capacity.get((target.skill_id, _mentor_level(target.min_level)), 0) <= 0:
                 continue
             for person_id in members.get(target.team, ()):
+                if person_id in options.learners:
+                    continue
                 level, interest = levels[person_id].get(target.skill_id, (0, 0))
                 if level == target.min_level - 1 and interest >= MIN_GROW_INTEREST:
                     grow_options.append(GrowOption(person_id, target.index, level, interest))
@@ -1075,6 +1080,8 @@ def check_actions(dataset: Dataset, options: HiringOptions,
             current, interest = levels[person_id].get(skill_id, (0, 0))
             if not options.allow_grow:
                 problems.append(f"grow of {person_id} although growing is switched off")
+            if person_id in options.learners:
+                problems.append(f"grow of {person_id}, who is already learning another skill")
             if level != current + 1:
                 problems.append(f"grow of {person_id} in {skill_id} goes from {current} to "
                                 f"{level}, not one level")

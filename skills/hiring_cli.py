@@ -10,11 +10,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from skills import cli
 from skills.exports import to_csv
 from skills.hiring import Costs, HiringInputError, HiringOptions, plan_hiring
+from skills.planned_learning import describe, learners, planned_learning, with_learning
 from skills.scenarios import ScenarioError, load_scenario
 
 EXIT_INFEASIBLE = 3
@@ -42,6 +44,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scenario", default=None,
                         help="apply a what-if scenario saved in the database by name")
     parser.add_argument("--solver", choices=("highs", "cbc"), default=DEFAULTS.solver)
+    parser.add_argument("--ignore-planned-learning", action="store_true",
+                        help="do not count accepted mentoring pairs and approved rotations "
+                             "as growth already under way")
 
 
 def options_from(args: argparse.Namespace) -> HiringOptions:
@@ -65,17 +70,23 @@ def handle(args: argparse.Namespace) -> int:
               "`python -m skills load PATH`", file=sys.stderr)
         return cli.EXIT_INVALID
     dataset = store.dataset()
+    learning = [] if args.ignore_planned_learning else planned_learning(store, dataset)
+    for line in describe(learning, dataset):
+        print(f"counted as planned: {line}", file=sys.stderr)
+    dataset = with_learning(dataset, learning)
+    options = replace(options, learners=learners(learning))
     try:
         if args.scenario:
             scenario = load_scenario(store, args.scenario)
             dataset = scenario.apply(dataset)
             # The scenario brings its own costs and rules; time and solver stay the caller's.
-            options = scenario.options(time_limit=options.time_limit, solver=options.solver)
+            options = scenario.options(time_limit=options.time_limit, solver=options.solver,
+                                       learners=options.learners)
         plan = plan_hiring(dataset, options)
     except (HiringInputError, ScenarioError) as error:
         print(f"error: {error}", file=sys.stderr)
         return cli.EXIT_INVALID
-    print(json.dumps(plan.summary()))
+    print(json.dumps({**plan.summary(), "planned_learning": len(learning)}))
     if plan.status == "infeasible":
         print(plan.message, file=sys.stderr)
         for reason in plan.reasons:

@@ -62,12 +62,13 @@ class Scenario:
     allow_grow: bool = True
     allow_move: bool = True
 
-    def options(self, time_limit: float = 10.0, solver: str = "highs") -> HiringOptions:
+    def options(self, time_limit: float = 10.0, solver: str = "highs",
+                learners: frozenset[str] = frozenset()) -> HiringOptions:
         return HiringOptions(horizon=self.horizon, skills_per_hire=self.skills_per_hire,
                              costs=self.costs, allow_hire=self.allow_hire,
                              allow_grow=self.allow_grow, allow_move=self.allow_move,
                              frozen_teams=tuple(self.frozen_teams), time_limit=time_limit,
-                             solver=solver)
+                             solver=solver, learners=learners)
 
     def apply(self, dataset: Dataset) -> Dataset:
         """The organisation as the scenario has it; raises ScenarioError naming what is wrong."""
@@ -175,10 +176,16 @@ class ScenarioResult:
 
 
 def run_scenario(dataset: Dataset, scenario: Scenario, time_limit: float = 10.0,
-                 solver: str = "highs") -> ScenarioResult:
-    """Apply the scenario and plan it; infeasible and timed-out plans come back explained."""
+                 solver: str = "highs", learners: frozenset[str] = frozenset()
+                 ) -> ScenarioResult:
+    """Apply the scenario and plan it; infeasible and timed-out plans come back explained.
+
+    `dataset` may already include planned learning (skills.planned_learning.with_learning);
+    `learners` are then the people doing it, whom the plan grows in nothing else.
+    """
     changed = scenario.apply(dataset)
-    plan = plan_hiring(changed, scenario.options(time_limit=time_limit, solver=solver))
+    plan = plan_hiring(changed, scenario.options(time_limit=time_limit, solver=solver,
+                                                 learners=learners))
     return ScenarioResult(scenario, plan, coverage_after(changed, plan.actions),
                           bus_factor_after(changed, plan.actions), scenario.describe(dataset))
 
@@ -280,7 +287,7 @@ def save_plan(store: Store, scenario_name: str, plan: HiringPlan,
                       saved_by=store.caller.role.value, status=plan.status,
                       cost=plan.objective, bound=plan.bound, gap=plan.gap, hires=plan.hires,
                       greedy_cost=plan.greedy_cost, seconds=plan.seconds,
-                      options=json.dumps(asdict(options), sort_keys=True))
+                      options=json.dumps(asdict(options), sort_keys=True, default=sorted))
         plan_id = int(cursor.fetchone()[0])
         cursor.register("incoming_hiring_actions", frame)
         try:

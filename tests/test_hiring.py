@@ -366,7 +366,8 @@ def test_cli_writes_the_plan_and_one_json_line(tmp_path, store):
     lines = result.stdout.strip().splitlines()
     assert len(lines) == 1
     summary = json.loads(lines[0])
-    assert set(summary) == {"status", "objective", "bound", "gap", "hires", "seconds"}
+    assert set(summary) == {"status", "objective", "bound", "gap", "hires", "seconds",
+                            "planned_learning"}
     assert summary["status"] == "optimal" and summary["hires"] >= 1
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert tuple(rows[0]) == PLAN_COLUMNS
