@@ -45,11 +45,17 @@ with right:
     if unmet.empty:
         st.success("Every team target is met.")
     else:
-        st.dataframe(unmet[["team", "skill_name", "min_level", "min_people", "have", "missing"]],
+        st.dataframe(unmet[["team", "skill_name", "missing", "have", "min_people", "min_level"]],
                      hide_index=True,
                      column_config={"team": "Team", "skill_name": "Skill",
-                                    "min_level": "Min level", "min_people": "Needed",
-                                    "have": "Have", "missing": "Missing"})
+                                    "missing": st.column_config.NumberColumn("Missing",
+                                                                             width="small"),
+                                    "have": st.column_config.NumberColumn("Have",
+                                                                          width="small"),
+                                    "min_people": st.column_config.NumberColumn(
+                                        "Needed", width="small"),
+                                    "min_level": st.column_config.NumberColumn(
+                                        "At level ≥", width="small")})
 
 st.plotly_chart(figures.bus_factor_figure(coverage.skill_coverage(current), critical_only=True),
                 width="stretch")
