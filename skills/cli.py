@@ -21,6 +21,8 @@ from skills.store import Store, default_db_path
 
 EXIT_OK = 0
 EXIT_INVALID = 2
+EXIT_INFEASIBLE = 3
+EXIT_TIMEOUT = 4
 
 Handler = Callable[[argparse.Namespace], int]
 # Planner modules add their subcommands here (see `register_plan`), so this file stays small.
@@ -47,6 +49,15 @@ def open_store(args: argparse.Namespace) -> Store:
                                "file, stop it or pass another --db.") from None
 
 
+def open_loaded_store(args: argparse.Namespace) -> Store:
+    """The store, which must hold a dataset: every command but `load` reads one."""
+    store = open_store(args)
+    if not store.has_data():
+        raise StoreUnavailable(f"{store.path} holds no dataset; load one with "
+                               "`python -m skills load PATH`")
+    return store
+
+
 def _load(args: argparse.Namespace) -> int:
     store = open_store(args)
     dataset = load_path(store, args.path)
@@ -65,11 +76,7 @@ COVERAGE_TABLES = {
 
 
 def _coverage(args: argparse.Namespace) -> int:
-    store = open_store(args)
-    if not store.has_data():
-        print(f"error: {store.path} holds no dataset; load one with "
-              "`python -m skills load PATH`", file=sys.stderr)
-        return EXIT_INVALID
+    store = open_loaded_store(args)
     if args.format == "json":
         print(json.dumps(coverage.coverage_report(store), default=str, ensure_ascii=False))
     else:

@@ -19,8 +19,6 @@ from skills.hiring import Costs, HiringInputError, HiringOptions, plan_hiring
 from skills.planned_learning import describe, learners, planned_learning, with_learning
 from skills.scenarios import ScenarioError, load_scenario
 
-EXIT_INFEASIBLE = 3
-EXIT_TIMEOUT = 4
 DEFAULTS = HiringOptions()
 
 
@@ -64,11 +62,7 @@ def handle(args: argparse.Namespace) -> int:
         for problem in problems:
             print(f"error: {problem}", file=sys.stderr)
         return cli.EXIT_INVALID
-    store = cli.open_store(args)
-    if not store.has_data():
-        print(f"error: {store.path} holds no dataset; load one with "
-              "`python -m skills load PATH`", file=sys.stderr)
-        return cli.EXIT_INVALID
+    store = cli.open_loaded_store(args)
     dataset = store.dataset()
     learning = [] if args.ignore_planned_learning else planned_learning(store, dataset)
     for line in describe(learning, dataset):
@@ -91,10 +85,10 @@ def handle(args: argparse.Namespace) -> int:
         print(plan.message, file=sys.stderr)
         for reason in plan.reasons:
             print(f"- {reason}", file=sys.stderr)
-        return EXIT_INFEASIBLE
+        return cli.EXIT_INFEASIBLE
     if plan.status == "timeout":
         print(plan.message, file=sys.stderr)
-        return EXIT_TIMEOUT
+        return cli.EXIT_TIMEOUT
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(to_csv(plan.frame()), encoding="utf-8")
     return cli.EXIT_OK

@@ -22,7 +22,6 @@ from skills.mentoring import (
     plan_from_store,
 )
 
-EXIT_TIMEOUT = 4
 DEFAULTS = MentoringOptions()
 
 
@@ -47,11 +46,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    store = cli.open_store(args)
-    if not store.has_data():
-        print(f"error: {store.path} holds no dataset; load one with "
-              "`python -m skills load PATH`", file=sys.stderr)
-        return cli.EXIT_INVALID
+    store = cli.open_loaded_store(args)
     options = MentoringOptions(
         min_mentor_level=args.min_mentor_level, mentor_capacity=args.mentor_capacity,
         max_mentors=args.max_mentors, weights=Weights(cross=args.cross_weight),
@@ -66,7 +61,7 @@ def handle(args: argparse.Namespace) -> int:
         print(f"warning: accepted pair not kept: {dropped}", file=sys.stderr)
     if plan.status == "timeout":
         print(plan.message, file=sys.stderr)
-        return EXIT_TIMEOUT
+        return cli.EXIT_TIMEOUT
     if plan.pairs.empty or plan.status != "optimal":
         print(plan.message, file=sys.stderr)
     args.out.parent.mkdir(parents=True, exist_ok=True)

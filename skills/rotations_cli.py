@@ -12,11 +12,16 @@ import sys
 from pathlib import Path
 
 from skills import rotations, solving
-from skills.cli import EXIT_INVALID, EXIT_OK, open_store, register_plan
+from skills.cli import (
+    EXIT_INFEASIBLE,
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_TIMEOUT,
+    open_loaded_store,
+    register_plan,
+)
 from skills.exports import to_csv
 
-EXIT_INFEASIBLE = 3
-EXIT_TIMEOUT = 4
 EXIT_CODES = {"optimal": EXIT_OK, "feasible": EXIT_OK, "infeasible": EXIT_INFEASIBLE,
               "timeout": EXIT_TIMEOUT}
 DEFAULTS = rotations.Policy()
@@ -50,11 +55,7 @@ def handle(args: argparse.Namespace) -> int:
     except rotations.PolicyError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_INVALID
-    store = open_store(args)
-    if not store.has_data():
-        print(f"error: {store.path} holds no dataset; load one with "
-              "`python -m skills load PATH`", file=sys.stderr)
-        return EXIT_INVALID
+    store = open_loaded_store(args)
     org, result = rotations.run(store, policy)
     if result.status == "infeasible":
         print("The plan is infeasible:", file=sys.stderr)

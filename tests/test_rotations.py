@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 import skills.rotations_cli  # noqa: F401  (registers `plan rotations`)
 from skills import rotations as R
 from skills.access import Caller, NotAllowed, Role
-from skills.cli import build_parser
+from skills.cli import main as cli_main
 from skills.dataset import TABLE_COLUMNS, Dataset
 from skills.sample import generate
 from skills.store import Store
@@ -355,9 +355,8 @@ def test_hr_may_not_file_requests(store: Store) -> None:
 
 def cli(*argv: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
-    args = build_parser().parse_args(list(argv))
     with redirect_stdout(out), redirect_stderr(err):
-        code = args.handler(args)
+        code = cli_main(list(argv))  # main maps errors to exit codes, as `python -m skills`
     return code, out.getvalue(), err.getvalue()
 
 
