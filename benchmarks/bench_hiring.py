@@ -16,8 +16,8 @@ import sys
 import time
 from dataclasses import replace
 
-from skills.hiring import Costs, HiringOptions, check_plan, plan_hiring
-from skills.sample import generate
+from skills.ingest.sample import generate
+from skills.plans.hiring import Costs, HiringOptions, check_plan, plan_hiring
 
 TIME_LIMIT = 10.0
 TARGET_GAP = 0.01

@@ -11,9 +11,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from skills import coverage
-from skills.loading import parse_path
-from skills.sample import generate, write_csv
+from skills.ingest.loading import parse_path
+from skills.ingest.sample import generate, write_csv
+from skills.services import coverage
 from skills.store import Store
 
 QUERIES = {

@@ -1,4 +1,4 @@
-"""Mentoring planner at 5,000 and 20,000 people (skills.sample.generate, 36 skills, 8 teams).
+"""Mentoring planner at 5,000 and 20,000 people (skills.ingest.sample.generate, 36 skills, 8 teams).
 
 End to end as the CLI runs it: read the organisation from DuckDB, build the network, solve
 exactly, re-check with the plain checker. The figures: people, pairs, objective, status, and
@@ -22,8 +22,8 @@ TARGETS = {5000: 2.0, 20000: 15.0}
 
 
 def one(people: int, teams: int | None = None) -> dict[str, object]:
-    from skills import mentoring
-    from skills.sample import generate
+    from skills.ingest.sample import generate
+    from skills.plans import mentoring
     from skills.store import Store
 
     with tempfile.TemporaryDirectory() as folder:

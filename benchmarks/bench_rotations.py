@@ -29,8 +29,8 @@ def teams_for(people: int) -> int:
 
 
 def one(people: int, solver: str) -> dict[str, object]:
-    from skills import rotations
-    from skills.sample import generate
+    from skills.ingest.sample import generate
+    from skills.plans import rotations
     from skills.store import Store
 
     with tempfile.TemporaryDirectory() as folder:

@@ -1,8 +1,9 @@
 import streamlit as st
 
 from pages._shared import store
-from skills import coverage, figures
+from skills import figures
 from skills.dataset import describe_counts
+from skills.services import coverage
 
 st.title("Coverage overview")
 current = store()

@@ -1,8 +1,9 @@
 import streamlit as st
 
 from pages._shared import scope_filters, store
-from skills import coverage, figures
+from skills import figures
 from skills.exports import to_csv_bytes
+from skills.services import coverage
 
 LABELS = {
     "team": "Team", "discipline": "Discipline", "skill_id": "Skill id", "name": "Skill",

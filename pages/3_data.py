@@ -4,9 +4,10 @@ import streamlit as st
 from pages._shared import require, store
 from skills.access import Permission
 from skills.dataset import describe_counts
-from skills.loading import load_sample, parse_uploads
-from skills.problems import DatasetError
-from skills.template import template_workbook
+from skills.ingest.loading import parse_uploads
+from skills.ingest.problems import DatasetError
+from skills.ingest.template import template_workbook
+from skills.services.data import load_sample
 
 st.title("Data")
 current = store()

@@ -2,9 +2,10 @@ import pandas as pd
 import streamlit as st
 
 from pages._shared import caller, require, store
-from skills import rotations
 from skills.access import Caller, Permission
-from skills.rotations import CONSTRAINTS
+from skills.plans import rotations
+from skills.plans.rotations import CONSTRAINTS
+from skills.services import rotations as rotation_service
 
 STATUS_WORDS = {
     "requested": "Waiting for the next plan",
@@ -39,7 +40,7 @@ skill_labels = dict(zip(skills["skill_id"], skills["name"], strict=True))
 if "rr-filed" in st.session_state:
     st.success(st.session_state.pop("rr-filed"), icon=":material/check_circle:")
 st.subheader("Your requests")
-mine = rotations.person_requests(current, person_id)
+mine = rotation_service.person_requests(current, person_id)
 if mine.empty:
     st.info("You have no rotation requests yet.")
 for row in mine.itertuples():
@@ -55,7 +56,7 @@ for row in mine.itertuples():
             st.caption(latest)
         if row.status in rotations.OPEN_STATUSES and st.button(
                 "Withdraw", key=f"rr-withdraw-{row.request_id}"):
-            rotations.withdraw_request(me, row.request_id, "withdrawn by the engineer")
+            rotation_service.withdraw_request(me, row.request_id, "withdrawn by the engineer")
             st.rerun()
 
 
@@ -75,16 +76,16 @@ with st.form("rr-form", clear_on_submit=True):
     priority = st.radio("Priority", [1, 2, 3], index=1, horizontal=True, key="rr-priority",
                         format_func={1: "1 · nice to have", 2: "2 · important",
                                      3: "3 · most important"}.get)
-    note = st.text_area("Note for the manager", max_chars=rotations.MAX_NOTE, key="rr-note")
+    note = st.text_area("Note for the manager", max_chars=rotation_service.MAX_NOTE, key="rr-note")
     submitted = st.form_submit_button("File request", type="primary")
 if submitted:
     try:
-        request_id = rotations.file_request(
+        request_id = rotation_service.file_request(
             me, person_id=person_id,
             host_team=host if kind == "join a host team" else None,
             skill_id=skill, earliest_quarter=int(window[0]), latest_quarter=int(window[1]),
             priority=int(priority), note=note)
-    except rotations.RequestError as error:
+    except rotation_service.RequestError as error:
         st.error(f"The request was not filed: {error}.")
     else:
         # Rerun so the new request shows in the list above, with the confirmation on top.

@@ -6,8 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from pages._shared import require, store
-from skills import rotations, rotations_figures, solving
 from skills.access import Permission
+from skills.plans import rotations, solving
+from skills.plans.rotations import figures as rotations_figures
+from skills.services import rotations as rotation_service
 
 DEFAULTS = rotations.Policy()
 PLAN_LABELS = {
@@ -71,7 +73,7 @@ if st.button("Run the planner", type="primary", key="rp-run"):
     bar = st.progress(0.0, text="Solving…")
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=1) as pool:
-        future = pool.submit(rotations.run, current, policy)
+        future = pool.submit(rotation_service.run, current, policy)
         limit = solving.deadline_for(policy.time_limit)
         while not future.done():
             elapsed = time.perf_counter() - started
@@ -130,7 +132,7 @@ if "rp-result" in st.session_state:
         with table:
             st.dataframe(frame, hide_index=True, column_config=PLAN_LABELS)
         if st.button("Save as a plan version for approval", key="rp-save"):
-            version = rotations.save_plan(
+            version = rotation_service.save_plan(
                 current, org, result, {k: f.to_json() for k, f in figures.items()})
             st.session_state.pop("rp-result")
             st.session_state["rp-version"] = version
@@ -138,7 +140,7 @@ if "rp-result" in st.session_state:
 
 st.divider()
 st.subheader("Approve or decline")
-versions = rotations.plan_versions(current)
+versions = rotation_service.plan_versions(current)
 if versions.empty:
     st.info("No saved plan yet: run the planner and save its plan.")
     st.stop()
@@ -151,7 +153,7 @@ summary = versions.loc[versions["version"] == version].iloc[0]
 st.caption(f"v{version}: {summary['status']}, solver said {summary['solver_status']} "
            f"({summary['message']}); {summary['approved']} approved, {summary['declined']} "
            f"declined, {summary['pending']} pending.")
-stored = rotations.plan_rotations(current, version)
+stored = rotation_service.plan_rotations(current, version)
 pending = stored[stored["decision"] == "pending"]
 if not pending.empty:
     with st.form("rp-decide", clear_on_submit=True):
@@ -173,7 +175,7 @@ if not pending.empty:
         if st.form_submit_button("Record decision", type="primary"):
             row = pending.loc[chosen]
             try:
-                rotations.decide(current, int(version), row["person_id"], row["host_team"],
+                rotation_service.decide(current, int(version), row["person_id"], row["host_team"],
                                  int(row["quarter"]), decision, rationale)
             except ValueError as error:
                 st.error(f"Not recorded: {error}.")
@@ -183,7 +185,7 @@ if not pending.empty:
 st.dataframe(stored.drop(columns=["version"]), hide_index=True, column_config=PLAN_LABELS)
 with st.expander("Plan versions"):
     st.dataframe(versions, hide_index=True)
-    record = rotations.plan_version(current, int(version))
+    record = rotation_service.plan_version(current, int(version))
     if record:
         st.json({"policy": json.loads(record["policy"]), "inputs": json.loads(record["inputs"])},
                 expanded=False)

@@ -2,9 +2,12 @@ import pandas as pd
 import streamlit as st
 
 from pages._shared import caller, scope_filters, store
-from skills import mentoring, mentoring_figures, people_graph
 from skills.access import Permission
 from skills.exports import to_csv_bytes
+from skills.plans import mentoring
+from skills.plans.mentoring import figures as mentoring_figures
+from skills.plans.mentoring import graph as people_graph
+from skills.services import mentoring as mentoring_service
 from skills.store import Store
 
 DEFAULTS = mentoring.MentoringOptions()
@@ -25,11 +28,11 @@ def pair_label(row: pd.Series) -> str:
 def solve(_current: Store, version: tuple, options: mentoring.MentoringOptions,
           keep: bool) -> tuple[mentoring.MentoringPlan, mentoring.Organisation]:
     # `version` (the load and the decisions) keys the cache; the store itself is not hashed.
-    return mentoring.plan_from_store(_current, options, keep_accepted=keep)
+    return mentoring_service.plan_from_store(_current, options, keep_accepted=keep)
 
 
 def decide(current: Store, picked: pd.DataFrame, decision: str) -> None:
-    count = mentoring.record_decisions(current, picked, decision)
+    count = mentoring_service.record_decisions(current, picked, decision)
     st.session_state["mentoring-done"] = f"{count} pair(s) {decision}."
     st.session_state["mentoring-pick"] = []
 
@@ -67,7 +70,7 @@ options = mentoring.MentoringOptions(
     min_mentor_level=int(min_level), mentor_capacity=int(capacity),
     max_mentors=int(max_mentors), weights=mentoring.Weights(cross=float(cross)),
     exclude=frozenset(exclude))
-latest = mentoring.decisions(current)
+latest = mentoring_service.decisions(current)
 load = current.latest_load() or {}
 version = (str(current.path), str(load.get("loaded_at")), len(latest),
            str(latest["decided_at"].max()) if len(latest) else "")
@@ -85,7 +88,7 @@ for dropped in plan.dropped_fixed:
     st.info(f"An accepted pair is no longer kept: {dropped}.")
 
 within = scope_filters("mentoring")
-pairs = mentoring.pairs_view(plan.pairs, latest, within)
+pairs = mentoring_service.pairs_view(plan.pairs, latest, within)
 
 m1, m2, m3, m4 = st.columns(4)
 m1.metric("Pairs", len(plan.pairs))

@@ -1,10 +1,14 @@
 import streamlit as st
 
 from pages._shared import caller, store
-from skills import coverage, hiring, hiring_figures, planned_learning, scenarios
+from skills import growth as planned_learning
 from skills.access import Permission
 from skills.exports import to_csv_bytes
-from skills.hiring import PLAN_COLUMNS, Costs, HiringOptions
+from skills.plans import hiring
+from skills.plans.hiring import PLAN_COLUMNS, Costs, HiringOptions, scenarios
+from skills.plans.hiring import figures as hiring_figures
+from skills.services import coverage
+from skills.services import hiring as hiring_service
 
 st.title("Hiring targets")
 st.caption("What the teams cannot close from inside: grow people who are one level short, "
@@ -20,7 +24,7 @@ if not (may_plan or may_export):
 current = store()
 dataset = current.dataset()
 DEFAULTS = HiringOptions()
-learning = planned_learning.planned_learning(current, dataset)
+learning = hiring_service.planned_learning(current, dataset)
 count_learning = st.toggle(
     f"Count learning already under way ({len(learning)} from accepted mentoring pairs and "
     "approved rotations)", value=True, disabled=not learning, key="hiring-count-learning",
@@ -98,7 +102,7 @@ def show_plan(plan: hiring.HiringPlan, key: str) -> None:
 
 
 def scenario_editor(key: str, default: scenarios.Scenario) -> scenarios.Scenario:
-    saved = {s.name: s for s in scenarios.saved_scenarios(current)}
+    saved = {s.name: s for s in hiring_service.saved_scenarios(current)}
     chosen = st.selectbox("Start from", ["(new)", *saved], key=f"{key}-from")
     start = saved.get(chosen, default)
     # Widget keys carry the starting scenario, so picking another one resets the inputs.
@@ -162,7 +166,7 @@ def what_if() -> None:
             built[key] = scenario_editor(f"whatif-{key}", default)
             if st.button(f"Save scenario {key}", key=f"whatif-save-{key}"):
                 try:
-                    scenarios.save_scenario(current, built[key])
+                    hiring_service.save_scenario(current, built[key])
                     st.toast(f"Saved “{built[key].name}”.")
                 except scenarios.ScenarioError as error:
                     st.error(str(error))
@@ -209,12 +213,12 @@ def plan_tab() -> None:
     plan, used = st.session_state["hiring-plan"]
     show_plan(plan, "plan")
     if plan.has_plan and plan.actions and st.button("Save this plan for HR", key="plan-save"):
-        plan_id = scenarios.save_plan(current, scenarios.BASELINE, plan, used)
+        plan_id = hiring_service.save_plan(current, scenarios.BASELINE, plan, used)
         st.success(f"Saved as plan {plan_id}. HR can export it under **Saved plans**.")
 
 
 def saved_tab() -> None:
-    plans = scenarios.saved_plans(current)
+    plans = hiring_service.saved_plans(current)
     if plans.empty:
         st.info("No saved plans yet: a manager saves one from the Plan tab.")
         return
@@ -222,7 +226,7 @@ def saved_tab() -> None:
                  key="saved-plans")
     plan_id = st.selectbox("Plan", plans["plan_id"].tolist(), key="saved-plan-id",
                            format_func=lambda i: f"Plan {i}")
-    actions = scenarios.saved_plan_actions(current, int(plan_id))
+    actions = hiring_service.saved_plan_actions(current, int(plan_id))
     st.dataframe(actions, hide_index=True, width="stretch", key="saved-actions")
     if may_export:
         st.download_button("Export plan as CSV", to_csv_bytes(actions[list(PLAN_COLUMNS)]),

@@ -10,8 +10,8 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from skills.access import Caller, Permission, Role
-from skills.coverage import Scope
-from skills.loading import ensure_dataset
+from skills.services.coverage import Scope
+from skills.services.data import ensure_dataset
 from skills.store import Store, default_db_path
 from skills.taxonomy import DISCIPLINES
 

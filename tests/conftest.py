@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from skills.dataset import Dataset
-from skills.loading import parse_path
-from skills.sample import SAMPLE_DIR
+from skills.ingest.loading import parse_path
+from skills.ingest.sample import SAMPLE_DIR
 from skills.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,8 +8,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from skills.loading import load_path
-from skills.problems import DatasetError
+from skills.ingest.problems import DatasetError
+from skills.services.data import load_path
 from skills.store import Store
 from tests.conftest import write_files
 

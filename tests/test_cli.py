@@ -8,7 +8,7 @@ import json
 import subprocess
 import sys
 
-from skills.sample import SAMPLE_DIR
+from skills.ingest.sample import SAMPLE_DIR
 from skills.store import ROOT, Store
 from tests.conftest import write_files
 

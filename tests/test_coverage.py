@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from skills import coverage
-from skills.coverage import scope
-from skills.loading import load_path
+from skills.services import coverage
+from skills.services.coverage import scope
+from skills.services.data import load_path
 from tests.conftest import write_files
 
 PEOPLE = """person_id,name,team,discipline

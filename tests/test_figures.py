@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from skills import coverage, figures
-from skills.coverage import scope
+from skills import figures
+from skills.services import coverage
+from skills.services.coverage import scope
 
 
 def test_heatmap_groups_people_by_team_and_skills_by_discipline(store):

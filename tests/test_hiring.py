@@ -21,9 +21,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from skills import coverage, scenarios
 from skills.access import Caller, NotAllowed, Role
-from skills.hiring import (
+from skills.ingest.sample import generate
+from skills.plans.hiring import (
     GROW,
     HIRE,
     MOVE,
@@ -37,8 +37,10 @@ from skills.hiring import (
     check_plan,
     coverage_after,
     plan_hiring,
+    scenarios,
 )
-from skills.sample import generate
+from skills.services import coverage
+from skills.services import hiring as HS
 from skills.store import ROOT, Store
 
 OPTIONS = HiringOptions(time_limit=20)
@@ -99,7 +101,7 @@ def test_every_action_is_explained(plan):
 
 
 def test_hire_explanation_lists_skills_and_gaps():
-    from skills.hiring import Target, _hire_words
+    from skills.plans.hiring import Target, _hire_words
 
     targets = [Target(i, "Serving", s, n, "sre", True, 3, 2, 1)
                for i, (s, n) in enumerate([("incident-response", "Incident response"),
@@ -325,16 +327,16 @@ def test_scenarios_are_saved_by_name_and_checked(store):
         name="Ana leaves", removed_people=("P001",), frozen_teams=("Serving",),
         target_changes=(scenarios.TargetChange("Serving", "rollback", 3, 2),),
         costs=Costs(hire=120), horizon=6, allow_move=False)
-    scenarios.save_scenario(store, scenario)
-    scenarios.save_scenario(store, replace(scenario, horizon=8))
-    assert scenarios.load_scenario(store, "Ana leaves") == replace(scenario, horizon=8)
-    assert [s.name for s in scenarios.saved_scenarios(store)] == ["Ana leaves"]
+    HS.save_scenario(store, scenario)
+    HS.save_scenario(store, replace(scenario, horizon=8))
+    assert HS.load_scenario(store, "Ana leaves") == replace(scenario, horizon=8)
+    assert [s.name for s in HS.saved_scenarios(store)] == ["Ana leaves"]
     with pytest.raises(scenarios.ScenarioError, match="no saved scenario named 'Bob'"):
-        scenarios.load_scenario(store, "Bob")
+        HS.load_scenario(store, "Bob")
     with pytest.raises(NotAllowed):
-        scenarios.save_scenario(store.as_caller(Caller(Role.ENGINEER)), scenario)
+        HS.save_scenario(store.as_caller(Caller(Role.ENGINEER)), scenario)
     with pytest.raises(NotAllowed):
-        scenarios.save_scenario(store.as_caller(Caller(Role.HR)), scenario)
+        HS.save_scenario(store.as_caller(Caller(Role.HR)), scenario)
     with pytest.raises(scenarios.ScenarioError, match="unknown people to remove: P999"):
         replace(scenario, removed_people=("P999",)).apply(store.dataset())
     with pytest.raises(scenarios.ScenarioError, match="unknown team 'Mars'"):
@@ -344,15 +346,15 @@ def test_scenarios_are_saved_by_name_and_checked(store):
 
 def test_saved_plan_round_trips_for_hr_export(store, plan):
     manager = store.as_caller(Caller(Role.MANAGER))
-    plan_id = scenarios.save_plan(manager, "Today", plan, OPTIONS)
-    saved = scenarios.saved_plans(store)
+    plan_id = HS.save_plan(manager, "Today", plan, OPTIONS)
+    saved = HS.saved_plans(store)
     assert saved.iloc[0]["plan_id"] == plan_id and saved.iloc[0]["hires"] == plan.hires
-    actions = scenarios.saved_plan_actions(store, plan_id)
+    actions = HS.saved_plan_actions(store, plan_id)
     expected = plan.frame()
     assert actions[list(PLAN_COLUMNS)].astype(str).equals(expected.astype(str))
     assert actions["explanation"].str.len().gt(0).all()
     with pytest.raises(NotAllowed):
-        scenarios.save_plan(store.as_caller(Caller(Role.HR)), "Today", plan, OPTIONS)
+        HS.save_plan(store.as_caller(Caller(Role.HR)), "Today", plan, OPTIONS)
 
 
 # --------------------------------------------------------------------------- command line
@@ -395,7 +397,7 @@ def test_cli_exit_codes(tmp_path, store):
 
 
 def test_cli_applies_a_saved_scenario(tmp_path, store):
-    scenarios.save_scenario(store, scenarios.Scenario(
+    HS.save_scenario(store, scenarios.Scenario(
         name="Bigger Serving", target_changes=(scenarios.TargetChange("Serving", "rollback", 3,
                                                                       4),)))
     store.close()
@@ -500,7 +502,7 @@ def test_page_saves_and_reloads_scenarios(app_db):
     app.button(key="whatif-save-A").click().run()
     assert not app.exception
     reader = Store(app_db)
-    saved = scenarios.load_scenario(reader, "Governance frozen")
+    saved = HS.load_scenario(reader, "Governance frozen")
     reader.close()
     assert saved.frozen_teams == ("Governance",) and saved.removed_people == ()
 

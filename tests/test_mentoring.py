@@ -14,12 +14,13 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from skills import mentoring as mt
 from skills.access import Caller, NotAllowed, Role
 from skills.cli import main as cli_main
-from skills.coverage import scope
 from skills.dataset import Dataset, empty_table
-from skills.sample import generate
+from skills.ingest.sample import generate
+from skills.plans import mentoring as mt
+from skills.services import mentoring as MS
+from skills.services.coverage import scope
 
 # --- A plain-Python reading of the model, for tiny organisations.
 
@@ -371,44 +372,44 @@ def test_bus_factor_change_counts_distinct_new_holders(sample_dataset):
 # --- Stored decisions and who may make them.
 
 def test_decisions_are_stored_with_who_and_when(store):
-    plan, _ = mt.plan_from_store(store)
+    plan, _ = MS.plan_from_store(store)
     first, second = plan.pairs.iloc[[0]], plan.pairs.iloc[[1]]
     manager = store.as_caller(Caller(Role.MANAGER, "P001"))
-    mt.record_decisions(manager, first, "accepted")
-    mt.record_decisions(manager, second, "declined")
-    latest = mt.decisions(store)
+    MS.record_decisions(manager, first, "accepted")
+    MS.record_decisions(manager, second, "declined")
+    latest = MS.decisions(store)
     assert set(latest["decision"]) == {"accepted", "declined"}
     assert set(latest["decided_by"]) == {"manager:P001"}
     assert latest["decided_at"].notna().all()
     with pytest.raises(NotAllowed):
-        mt.record_decisions(store.as_caller(Caller(Role.ENGINEER)), first, "declined")
-    again, _ = mt.plan_from_store(store)
+        MS.record_decisions(store.as_caller(Caller(Role.ENGINEER)), first, "declined")
+    again, _ = MS.plan_from_store(store)
     chosen = triples_of(again)
     assert tuple(first.iloc[0][["mentor_id", "mentee_id", "skill_id"]]) in chosen
     assert tuple(second.iloc[0][["mentor_id", "mentee_id", "skill_id"]]) not in chosen
     assert again.pairs["fixed"].sum() == 1
     # The latest decision wins: declining the accepted pair frees it.
-    mt.record_decisions(manager, first, "declined")
-    assert len(mt.decisions(store)) == 2
-    assert set(mt.decisions(store)["decision"]) == {"declined"}
+    MS.record_decisions(manager, first, "declined")
+    assert len(MS.decisions(store)) == 2
+    assert set(MS.decisions(store)["decision"]) == {"declined"}
 
 
 
 def test_pairs_view_shows_decisions_and_keeps_pairs_touching_the_scope(store):
-    plan, _ = mt.plan_from_store(store)
+    plan, _ = MS.plan_from_store(store)
     manager = store.as_caller(Caller(Role.MANAGER, "P001"))
     first = plan.pairs.iloc[[0]]
-    mt.record_decisions(manager, first, "accepted")
-    view = mt.pairs_view(plan.pairs, mt.decisions(store))
+    MS.record_decisions(manager, first, "accepted")
+    view = MS.pairs_view(plan.pairs, MS.decisions(store))
     assert len(view) == len(plan.pairs)
     assert (view["decision"] == "accepted").sum() == 1
     assert (view["decision"] == "proposed").sum() == len(plan.pairs) - 1
     team = first.iloc[0]["mentee_team"]
-    scoped = mt.pairs_view(plan.pairs, mt.decisions(store), scope(teams=[team]))
+    scoped = MS.pairs_view(plan.pairs, MS.decisions(store), scope(teams=[team]))
     touches = (plan.pairs["mentor_team"] == team) | (plan.pairs["mentee_team"] == team)
     assert len(scoped) == int(touches.sum()) < len(plan.pairs)
     assert ((scoped["mentor_team"] == team) | (scoped["mentee_team"] == team)).all()
-    sre = mt.pairs_view(plan.pairs, mt.decisions(store), scope(disciplines=["sre"]))
+    sre = MS.pairs_view(plan.pairs, MS.decisions(store), scope(disciplines=["sre"]))
     assert ((sre["mentor_discipline"] == "sre") | (sre["mentee_discipline"] == "sre")).all()
 
 
@@ -495,7 +496,7 @@ def test_page_accepts_and_declines_pairs(app_db):
     assert not app.exception
     opened = Store(app_db)
     try:
-        latest = mt.decisions(opened)
+        latest = MS.decisions(opened)
     finally:
         opened.close()
     assert sorted(latest["decision"]) == ["accepted", "declined"]

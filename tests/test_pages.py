@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from skills import coverage
+from skills.services import coverage
 from skills.store import ROOT
 
 
@@ -63,7 +63,7 @@ def test_engineers_cannot_upload(app_db):
 
 
 def test_data_page_reloads_the_bundled_sample(app_db, tmp_path):
-    from skills.sample import generate
+    from skills.ingest.sample import generate
     from skills.store import Store
 
     small = Store(app_db)

@@ -7,11 +7,15 @@ import json
 import pandas as pd
 import pytest
 
-from skills import coverage, mentoring, rotations
 from skills.access import Caller, Role
-from skills.hiring import GROW, HiringOptions, check_actions, plan_hiring
-from skills.planned_learning import learners, planned_learning, with_learning
-from skills.sample import generate
+from skills.growth import learners, with_learning
+from skills.ingest.sample import generate
+from skills.plans import rotations
+from skills.plans.hiring import GROW, HiringOptions, check_actions, plan_hiring
+from skills.services import coverage
+from skills.services import mentoring as MS
+from skills.services import rotations as RS
+from skills.services.hiring import planned_learning
 
 
 def _gap_and_candidate(store):
@@ -34,7 +38,7 @@ def _gap_and_candidate(store):
 def _accept(store, mentor, mentee, skill):
     manager = store.as_caller(Caller(Role.MANAGER, "P001"))
     pair = pd.DataFrame([{"mentor_id": mentor, "mentee_id": mentee, "skill_id": skill}])
-    mentoring.record_decisions(manager, pair, "accepted")
+    MS.record_decisions(manager, pair, "accepted")
 
 
 def test_an_accepted_pair_counts_as_one_level_of_growth(store):
@@ -84,8 +88,8 @@ def test_an_approved_rotation_makes_a_working_rotator_a_practitioner(empty_store
     store = empty_store
     store.replace_dataset(generate(people=60, teams=4, skills=12, seed=4))
     manager = store.as_caller(Caller(Role.MANAGER, "P001"))
-    org, result = rotations.run(manager)
-    version = rotations.save_plan(manager, org, result)
+    org, result = RS.run(manager)
+    version = RS.save_plan(manager, org, result)
     dataset = store.dataset()
     levels = {(r.person_id, r.skill_id): r.level for r in dataset.ratings.itertuples()}
     chosen = next((r for r in result.rotations
@@ -93,7 +97,7 @@ def test_an_approved_rotation_makes_a_working_rotator_a_practitioner(empty_store
                           for s in rotations.learnable(org, r.person_id, r.host_team))), None)
     if chosen is None:
         pytest.skip("no rotator one level below practitioner in this organisation")
-    rotations.decide(manager, version, chosen.person_id, chosen.host_team, chosen.quarter,
+    RS.decide(manager, version, chosen.person_id, chosen.host_team, chosen.quarter,
                      "approved", "good fit")
     learning = [i for i in planned_learning(store) if i.person_id == chosen.person_id]
     assert learning and all(i.to_level == 3 and i.from_level == 2 for i in learning)

@@ -8,8 +8,8 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
-from skills.loading import parse_path, parse_uploads
-from skills.reading import decode, sniff_separator
+from skills.ingest.loading import parse_path, parse_uploads
+from skills.ingest.reading import decode, sniff_separator
 from tests.conftest import write_files
 
 PEOPLE = "person_id,name,team,discipline\n000123,Ana Souza,Serving,sre\n000124,NA,Serving,ml\n"

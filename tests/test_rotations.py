@@ -14,12 +14,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import skills.rotations_cli  # noqa: F401  (registers `plan rotations`)
-from skills import rotations as R
+import skills.cli.rotations  # noqa: F401  (registers `plan rotations`)
 from skills.access import Caller, NotAllowed, Role
 from skills.cli import main as cli_main
 from skills.dataset import TABLE_COLUMNS, Dataset
-from skills.sample import generate
+from skills.ingest.sample import generate
+from skills.plans import rotations as R
+from skills.services import rotations as RS
 from skills.store import Store
 
 # --- a tiny organisation where every constraint can be made to bind -------------------------
@@ -285,46 +286,46 @@ def test_time_limit_returns_a_checked_plan_no_worse_than_greedy() -> None:
 
 def test_request_plan_approve_flow(store: Store) -> None:
     engineer = store.as_caller(Caller(Role.ENGINEER, "P010"))
-    request_id = R.file_request(engineer, person_id="P010", host_team="Serving", skill_id=None,
+    request_id = RS.file_request(engineer, person_id="P010", host_team="Serving", skill_id=None,
                                 earliest_quarter=1, latest_quarter=2, priority=3, note="=cmd")
     assert request_id == "R009"
-    assert R.person_requests(store, "P010")["status"].tolist() == ["requested"]
+    assert RS.person_requests(store, "P010")["status"].tolist() == ["requested"]
     with pytest.raises(NotAllowed):
-        R.run(engineer)
+        RS.run(engineer)
     manager = store.as_caller(Caller(Role.MANAGER))
-    org, result = R.run(manager)
+    org, result = RS.run(manager)
     assert result.found
-    version = R.save_plan(manager, org, result)
+    version = RS.save_plan(manager, org, result)
     assert version == 1
-    rotations = R.plan_rotations(store, version)
+    rotations = RS.plan_rotations(store, version)
     mine = rotations[rotations["request_id"] == request_id]
     assert len(mine) == 1
-    assert R.person_requests(store, "P010")["status"].tolist() == ["proposed"]
+    assert RS.person_requests(store, "P010")["status"].tolist() == ["proposed"]
     row = mine.iloc[0]
     with pytest.raises(ValueError, match="rationale"):
-        R.decide(manager, version, row.person_id, row.host_team, int(row.quarter), "approved", "")
-    R.decide(manager, version, row.person_id, row.host_team, int(row.quarter), "approved",
+        RS.decide(manager, version, row.person_id, row.host_team, int(row.quarter), "approved", "")
+    RS.decide(manager, version, row.person_id, row.host_team, int(row.quarter), "approved",
              "Serving needs a second pair of hands")
-    assert R.person_requests(store, "P010")["status"].tolist() == ["approved"]
-    history = R.request_history(store, request_id)
+    assert RS.person_requests(store, "P010")["status"].tolist() == ["approved"]
+    history = RS.request_history(store, request_id)
     assert history["status"].tolist() == ["requested", "proposed", "approved"]
     # The approval is a commitment: the next plan keeps it.
-    org, again = R.run(manager)
+    org, again = RS.run(manager)
     kept = [r for r in again.rotations if r.committed]
     assert [(r.person_id, r.host_team, r.quarter, r.request_id) for r in kept] == [
         ("P010", "Serving", int(row.quarter), request_id)]
-    version_2 = R.save_plan(manager, org, again)
-    assert R.plan_versions(store)["version"].tolist() == [version_2, version]
+    version_2 = RS.save_plan(manager, org, again)
+    assert RS.plan_versions(store)["version"].tolist() == [version_2, version]
 
 
 def test_refused_requests_record_which_constraint(store: Store) -> None:
-    org, result = R.run(store)
-    R.save_plan(store, org, result)
+    org, result = RS.run(store)
+    RS.save_plan(store, org, result)
     refused = R.request_outcomes(org, result)
     refused = refused[refused["outcome"] == "refused"]
     assert not refused.empty
     first = refused.iloc[0]
-    latest = R.person_requests(store, first.person_id)
+    latest = RS.person_requests(store, first.person_id)
     note = latest.loc[latest["request_id"] == first.request_id, "latest_note"].iloc[0]
     assert note.startswith("Not in plan v1 (rule ") and first.reason in note
 
@@ -341,13 +342,13 @@ def test_bad_requests_are_refused_with_a_clear_message(store: Store, fields: dic
                                                        message: str) -> None:
     request = {"person_id": "P001", "host_team": "Serving", "skill_id": None,
                "earliest_quarter": 1, "latest_quarter": 2, "priority": 2, "note": None}
-    with pytest.raises(R.RequestError, match=message):
-        R.file_request(store, **{**request, **fields})
+    with pytest.raises(RS.RequestError, match=message):
+        RS.file_request(store, **{**request, **fields})
 
 
 def test_hr_may_not_file_requests(store: Store) -> None:
     with pytest.raises(NotAllowed):
-        R.file_request(store.as_caller(Caller(Role.HR)), person_id="P001", host_team="Serving",
+        RS.file_request(store.as_caller(Caller(Role.HR)), person_id="P001", host_team="Serving",
                        skill_id=None, earliest_quarter=1, latest_quarter=1, priority=1)
 
 
@@ -381,13 +382,13 @@ def test_cli_bad_input_exits_2(store: Store, empty_store: Store) -> None:
 
 
 def test_cli_infeasible_exits_3_with_the_reason(store: Store) -> None:
-    org, result = R.run(store)
-    version = R.save_plan(store, org, result)
-    rotations = R.plan_rotations(store, version)
+    org, result = RS.run(store)
+    version = RS.save_plan(store, org, result)
+    rotations = RS.plan_rotations(store, version)
     busiest = rotations.groupby(["host_team", "quarter"]).size().idxmax()
     for row in rotations.set_index(["host_team", "quarter"]).loc[[busiest]].reset_index() \
             .itertuples():
-        R.decide(store, version, row.person_id, row.host_team, int(row.quarter), "approved",
+        RS.decide(store, version, row.person_id, row.host_team, int(row.quarter), "approved",
                  "agreed with both managers")
     code, stdout, err = cli("plan", "rotations", "--db", str(store.path), "--host-capacity", "1")
     assert code == 3
@@ -396,7 +397,7 @@ def test_cli_infeasible_exits_3_with_the_reason(store: Store) -> None:
 
 
 def test_exit_codes_follow_the_status() -> None:
-    assert skills.rotations_cli.EXIT_CODES == {"optimal": 0, "feasible": 0, "infeasible": 3,
+    assert skills.cli.rotations.EXIT_CODES == {"optimal": 0, "feasible": 0, "infeasible": 3,
                                                "timeout": 4}
 
 
@@ -445,7 +446,7 @@ def test_app_request_plan_approve(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert "priority 3 — Approved" in app.markdown[0].value
     check = Store(tmp_path / "app.duckdb")
     try:
-        decided = R.plan_rotations(check, 1)
+        decided = RS.plan_rotations(check, 1)
         row = decided[decided["request_id"] == "R009"].iloc[0]
         assert (row["decision"], row["rationale"]) == ("approved", "Serving agreed to host")
     finally:
@@ -469,7 +470,7 @@ def test_python_dash_m_skills_plan_rotations(store: Store, tmp_path: Path) -> No
 
 
 def test_figures_show_the_plan(sample_dataset) -> None:
-    from skills import rotations_figures as F
+    from skills.plans.rotations import figures as F
 
     org = R.prepare(sample_dataset)
     result = R.plan(org)
@@ -487,11 +488,11 @@ def test_figures_show_the_plan(sample_dataset) -> None:
 
 
 def test_withdrawn_request_leaves_the_planning(store: Store) -> None:
-    request_id = R.file_request(store, person_id="P010", host_team="Serving", skill_id=None,
+    request_id = RS.file_request(store, person_id="P010", host_team="Serving", skill_id=None,
                                 earliest_quarter=1, latest_quarter=4, priority=3)
-    R.withdraw_request(store, request_id, "changed my mind")
-    assert R.person_requests(store, "P010")["status"].tolist() == ["withdrawn"]
-    assert R.request_history(store, request_id)["status"].tolist() == ["requested", "withdrawn"]
-    org, result = R.run(store)
+    RS.withdraw_request(store, request_id, "changed my mind")
+    assert RS.person_requests(store, "P010")["status"].tolist() == ["withdrawn"]
+    assert RS.request_history(store, request_id)["status"].tolist() == ["requested", "withdrawn"]
+    org, result = RS.run(store)
     assert request_id not in {r.request_id for r in org.requests}
     assert not any(r.request_id == request_id for r in result.rotations)

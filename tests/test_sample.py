@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import filecmp
 
-from skills.sample import SAMPLE_DIR, generate, write_csv
+from skills.ingest.sample import SAMPLE_DIR, generate, write_csv
 from skills.taxonomy import DISCIPLINES
 
 
@@ -27,7 +27,7 @@ def test_sample_shape(sample_dataset, store):
     assert 30 <= summary["skills"] <= 40
     assert set(sample_dataset.skills["discipline"]) == set(DISCIPLINES)
     assert summary["requests"] >= 3
-    from skills import coverage
+    from skills.services import coverage
 
     overview = coverage.overview(store)
     assert overview.key_people >= 3  # some critical skills hang on one person

@@ -11,8 +11,8 @@ import time
 import pulp
 import pytest
 
-from skills import solving
-from skills.solving import solve
+from skills.plans import solving
+from skills.plans.solving import solve
 
 SOLVERS = ("highs", "cbc")
 

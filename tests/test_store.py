@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from skills.access import Caller, NotAllowed, Permission, Role
-from skills.sample import generate
+from skills.ingest.sample import generate
 from skills.store import ROOT, Store, bind
 
 TABLES = ("people", "skills", "ratings", "targets", "requests")
@@ -53,7 +53,7 @@ def test_a_crash_in_the_middle_of_a_load_leaves_the_previous_dataset(store, tmp_
     script = textwrap.dedent(f"""
         import os, signal, sys
         sys.path.insert(0, {str(ROOT)!r})
-        from skills.sample import generate
+        from skills.ingest.sample import generate
         from skills.access import Permission
         from skills.store import Store
         store = Store({str(store.path)!r})

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from skills.loading import parse_uploads
-from skills.template import template_workbook
+from skills.ingest.loading import parse_uploads
+from skills.ingest.template import template_workbook
 
 
 def test_template_round_trips():

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from skills.problems import DatasetError, Problem
-from skills.reading import RawTable
+from skills.ingest.problems import DatasetError, Problem
+from skills.ingest.reading import RawTable
 from skills.taxonomy import MAX_INTEREST, MAX_LEVEL, UNASSIGNED, find_skill
 
 PERSON_COLUMNS = ("person_id", "name", "team", "discipline", "role", "manager_id", "email")

@@ -38,7 +38,7 @@ import pandas as pd
 import pulp
 
 from skills.dataset import Dataset
-from skills.solving import SolveOutcome, solve
+from skills.plans.solving import SolveOutcome, solve
 from skills.taxonomy import HOLDER_LEVEL, LEVELS, MAX_LEVEL
 
 HIRE, GROW, MOVE = "hire", "grow", "move"
@@ -86,7 +86,7 @@ class HiringOptions:
     gap_rel: float = 0.005              # stop when within 0.5 % of the proven bound
     solver: str = "highs"
     # People already learning a skill through an accepted mentoring pair or an approved
-    # rotation (skills.planned_learning): one skill at a time, so the plan grows them in no other.
+    # rotation (skills.growth): one skill at a time, so the plan grows them in no other.
     learners: frozenset[str] = frozenset()
 
     def problems(self) -> list[str]:
@@ -1242,11 +1242,3 @@ def bus_factor_after(dataset: Dataset, actions: Sequence[PlannedAction]) -> pd.D
     return pd.DataFrame(rows, columns=["skill_id", "name", "before", "after"])
 
 
-def with_options(options: HiringOptions, **changes: Any) -> HiringOptions:
-    """A copy of the options with some fields changed (costs by keyword: hire_cost=...)."""
-    cost_changes = {k.removesuffix("_cost"): float(v) for k, v in changes.items()
-                    if k.endswith("_cost")}
-    others = {k: v for k, v in changes.items() if not k.endswith("_cost")}
-    if cost_changes:
-        others["costs"] = replace(options.costs, **cost_changes)
-    return replace(options, **others)

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from skills.figures import empty_figure
-from skills.hiring import GROW, HIRE, MOVE, HiringPlan
+from skills.plans.hiring import GROW, HIRE, MOVE, HiringPlan
 
 ACTION_COLOURS = {HIRE: "#d62728", GROW: "#2ca02c", MOVE: "#1f77b4"}
 ACTION_LABELS = {HIRE: "Hires", GROW: "Grows", MOVE: "Moves"}

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from skills.figures import empty_figure
-from skills.rotations import Organisation, Policy, Rotation, learnable
+from skills.plans.rotations import Organisation, Policy, Rotation, learnable
 from skills.taxonomy import HOLDER_LEVEL
 
 REQUESTED_COLOUR = "#1f77b4"

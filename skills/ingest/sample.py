@@ -220,4 +220,4 @@ def write_csv(dataset: Dataset, folder: str | Path) -> list[Path]:
     return written
 
 
-SAMPLE_DIR = Path(__file__).resolve().parent.parent / "data" / "sample"
+SAMPLE_DIR = Path(__file__).resolve().parents[2] / "data" / "sample"

@@ -14,13 +14,13 @@ from pathlib import Path
 
 from skills import cli
 from skills.exports import to_csv
-from skills.mentoring import (
+from skills.plans.mentoring import (
     PAIR_COLUMNS,
     MentoringInputError,
     MentoringOptions,
     Weights,
-    plan_from_store,
 )
+from skills.services.mentoring import plan_from_store
 
 DEFAULTS = MentoringOptions()
 

@@ -10,10 +10,10 @@ from typing import Any
 
 import pandas as pd
 
-from skills.classic import classic_to_tables, is_classic
 from skills.dataset import TABLE_COLUMNS, Dataset, default_targets, empty_table
-from skills.problems import DatasetError, Problem
-from skills.reading import RawDataset, RawTable
+from skills.ingest.classic import classic_to_tables, is_classic
+from skills.ingest.problems import DatasetError, Problem
+from skills.ingest.reading import RawDataset, RawTable
 from skills.taxonomy import LEVELS, MAX_INTEREST, MAX_LEVEL, UNASSIGNED, parse_discipline
 
 _INTEGER = re.compile(r"^[+-]?\d+(\.0+)?$")

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import duckdb
 
-from skills import coverage
 from skills.exports import to_csv
-from skills.loading import load_path
-from skills.problems import DatasetError
+from skills.ingest.problems import DatasetError
+from skills.services import coverage
+from skills.services.data import load_path
 from skills.store import Store, default_db_path
 
 EXIT_OK = 0
@@ -85,7 +85,7 @@ def _coverage(args: argparse.Namespace) -> int:
 
 
 def _sample(args: argparse.Namespace) -> int:
-    from skills.sample import SAMPLE_SEED, generate, write_csv
+    from skills.ingest.sample import SAMPLE_SEED, generate, write_csv
 
     dataset = generate(people=args.people, teams=args.teams, skills=args.skills,
                        seed=args.seed if args.seed is not None else SAMPLE_SEED)
@@ -95,7 +95,7 @@ def _sample(args: argparse.Namespace) -> int:
 
 
 def _template(args: argparse.Namespace) -> int:
-    from skills.template import template_workbook
+    from skills.ingest.template import template_workbook
 
     Path(args.out).write_bytes(template_workbook())
     print(args.out)
@@ -160,7 +160,7 @@ def _register_planners() -> None:
     """Import the planner modules that exist; each registers its `plan` subcommand."""
     import importlib
 
-    for module in ("skills.rotations_cli", "skills.mentoring_cli", "skills.hiring_cli"):
+    for module in ("skills.cli.rotations", "skills.cli.mentoring", "skills.cli.hiring"):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as error:

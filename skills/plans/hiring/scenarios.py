@@ -13,9 +13,8 @@ from typing import Any
 
 import pandas as pd
 
-from skills.access import Permission
 from skills.dataset import Dataset
-from skills.hiring import (
+from skills.plans.hiring import (
     GROW,
     HIRE,
     MOVE,
@@ -28,7 +27,6 @@ from skills.hiring import (
     level_word,
     plan_hiring,
 )
-from skills.store import Store
 from skills.taxonomy import HOLDER_LEVEL, MAX_LEVEL
 
 MAX_NAME = 80
@@ -180,7 +178,7 @@ def run_scenario(dataset: Dataset, scenario: Scenario, time_limit: float = 10.0,
                  ) -> ScenarioResult:
     """Apply the scenario and plan it; infeasible and timed-out plans come back explained.
 
-    `dataset` may already include planned learning (skills.planned_learning.with_learning);
+    `dataset` may already include planned learning (skills.growth.with_learning);
     `learners` are then the people doing it, whom the plan grows in nothing else.
     """
     changed = scenario.apply(dataset)
@@ -247,59 +245,15 @@ def _number(value: float | None) -> str:
 # --------------------------------------------------------------------------- storage
 
 
-def save_scenario(store: Store, scenario: Scenario) -> None:
-    """Save (or replace) a scenario by name; managers only."""
-    name = scenario.name.strip()
-    if not name or len(name) > MAX_NAME:
-        raise ScenarioError(f"a scenario needs a name of 1 to {MAX_NAME} characters")
-    with store.transaction(Permission.PLAN) as cursor:
-        store.execute(cursor, "save_hiring_scenario", scenario_name=name,
-                      definition=Scenario.from_json(scenario.to_json()).to_json(),
-                      saved_by=store.caller.role.value)
 
 
-def delete_scenario(store: Store, name: str) -> None:
-    with store.transaction(Permission.PLAN) as cursor:
-        store.execute(cursor, "delete_hiring_scenario", scenario_name=name)
 
 
-def saved_scenarios(store: Store) -> list[Scenario]:
-    return [Scenario.from_json(text) for text in store.read("hiring_scenarios")["definition"]]
 
 
-def load_scenario(store: Store, name: str) -> Scenario:
-    rows = store.read("hiring_scenario", scenario_name=name)
-    if rows.empty:
-        known = ", ".join(s.name for s in saved_scenarios(store)) or "none saved yet"
-        raise ScenarioError(f"no saved scenario named {name!r} (saved: {known})")
-    return Scenario.from_json(rows.at[0, "definition"])
 
 
-def save_plan(store: Store, scenario_name: str, plan: HiringPlan,
-              options: HiringOptions) -> int:
-    """Store a plan and its actions for HR to budget and export; returns its plan_id."""
-    if not plan.has_plan:
-        raise ScenarioError(f"a {plan.status} plan has no actions to save")
-    frame = plan.frame(explained=True)
-    frame.insert(0, "row_no", range(1, len(frame) + 1))
-    with store.transaction(Permission.PLAN) as cursor:
-        store.execute(cursor, "insert_hiring_plan", scenario=scenario_name,
-                      saved_by=store.caller.role.value, status=plan.status,
-                      cost=plan.objective, bound=plan.bound, gap=plan.gap, hires=plan.hires,
-                      greedy_cost=plan.greedy_cost, seconds=plan.seconds,
-                      options=json.dumps(asdict(options), sort_keys=True, default=sorted))
-        plan_id = int(cursor.fetchone()[0])
-        cursor.register("incoming_hiring_actions", frame)
-        try:
-            store.execute(cursor, "insert_hiring_plan_actions", plan_id=plan_id)
-        finally:
-            cursor.unregister("incoming_hiring_actions")
-    return plan_id
 
 
-def saved_plans(store: Store) -> pd.DataFrame:
-    return store.read("hiring_plans")
 
 
-def saved_plan_actions(store: Store, plan_id: int) -> pd.DataFrame:
-    return store.read("hiring_plan_actions", plan_id=int(plan_id))

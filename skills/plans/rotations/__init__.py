@@ -18,7 +18,6 @@ at practitioner level, weighted up for critical skills with a low bus factor.
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from collections import defaultdict
@@ -29,10 +28,8 @@ from typing import Any
 import pandas as pd
 import pulp
 
-from skills import solving
-from skills.access import Permission
 from skills.dataset import Dataset
-from skills.store import Store, sql_text
+from skills.plans import solving
 from skills.taxonomy import HOLDER_LEVEL, LEVELS, MAX_INTEREST
 
 CONSTRAINTS: dict[int, str] = {
@@ -935,175 +932,33 @@ def request_outcomes(org: Organisation, result: PlanResult) -> pd.DataFrame:
 
 # --- requests, plan versions and decisions in the store ---------------------------------------
 
-class RequestError(ValueError):
-    """A rotation request that cannot be filed; the message says what is wrong."""
 
 
-MAX_NOTE = 500
 
 
-def file_request(store: Store, *, person_id: str, host_team: str | None, skill_id: str | None,
-                 earliest_quarter: int, latest_quarter: int, priority: int,
-                 note: str | None = None) -> str:
-    """Store a new request (status 'requested') and its first history line; its new id."""
-    people = store.read("people")
-    homes = dict(zip(people["person_id"], people["team"], strict=True))
-    teams = set(homes.values())
-    skills = set(store.read("skills")["skill_id"])
-    host = (host_team or "").strip()
-    skill = (skill_id or "").strip() or None
-    note = (note or "").strip() or None
-    problems = []
-    if person_id not in homes:
-        problems.append(f"person {person_id!r} is not in the organisation")
-    if not host and not skill:
-        problems.append("choose a host team or a skill to grow")
-    if host and host not in teams:
-        problems.append(f"host team {host!r} is not a team")
-    if host and homes.get(person_id) == host:
-        problems.append(f"{host} is your own team; choose another")
-    if skill and skill not in skills:
-        problems.append(f"skill {skill!r} is not in the skill list")
-    if not (isinstance(earliest_quarter, int) and earliest_quarter >= 1):
-        problems.append(f"earliest quarter must be 1 or later, got {earliest_quarter}")
-    if not (isinstance(latest_quarter, int) and latest_quarter >= earliest_quarter):
-        problems.append(f"latest quarter must not be before the earliest, got "
-                        f"Q{earliest_quarter}–Q{latest_quarter}")
-    if priority not in (1, 2, 3):
-        problems.append(f"priority must be 1, 2 or 3, got {priority}")
-    if note and len(note) > MAX_NOTE:
-        problems.append(f"the note is {len(note)} characters; keep it under {MAX_NOTE}")
-    if problems:
-        raise RequestError("; ".join(problems))
-    with store.transaction(Permission.REQUEST_ROTATION) as cursor:
-        taken = cursor.execute(sql_text("rotation_request_ids")).fetchall()
-        request_id = _next_request_id([row[0] for row in taken])
-        store.execute(cursor, "insert_rotation_request", request_id=request_id,
-                      person_id=person_id, host_team=host, skill_id=skill,
-                      earliest_quarter=earliest_quarter, latest_quarter=latest_quarter,
-                      priority=priority, note=note)
-        store.execute(cursor, "insert_rotation_request_event", request_id=request_id,
-                      status="requested", changed_by=_who(store), plan_version=None, note=note)
-    return request_id
 
 
-def _next_request_id(taken: Sequence[str]) -> str:
-    numbers = [int(t[1:]) for t in taken if t[:1] == "R" and t[1:].isdigit()]
-    return f"R{max(numbers, default=0) + 1:03d}"
 
 
-def _who(store: Store) -> str:
-    caller = store.caller
-    return caller.role.value + (f" {caller.person_id}" if caller.person_id else "")
 
 
-def withdraw_request(store: Store, request_id: str, note: str | None = None) -> None:
-    with store.transaction(Permission.REQUEST_ROTATION) as cursor:
-        _set_request(store, cursor, request_id, "withdrawn", None, note)
 
 
-def person_requests(store: Store, person_id: str) -> pd.DataFrame:
-    return store.read("person_rotation_requests", person_id=person_id)
 
 
-def request_history(store: Store, request_id: str) -> pd.DataFrame:
-    return store.read("rotation_request_events", request_id=request_id)
 
 
-def committed_rotations(store: Store) -> list[Rotation]:
-    """Rotations a manager approved in an earlier version: later plans keep them."""
-    frame = store.read("committed_rotations")
-    return [Rotation(r.person_id, r.host_team, int(r.quarter),
-                     None if pd.isna(r.request_id) else r.request_id, committed=True)
-            for r in frame.itertuples(index=False)]
 
 
-def run(store: Store, policy: Policy = Policy()) -> tuple[Organisation, PlanResult]:
-    """Plan from what the store holds now, keeping approved rotations."""
-    store.caller.require(Permission.PLAN)
-    org = prepare(store.dataset())
-    return org, plan(org, policy, committed_rotations(store))
 
 
-def save_plan(store: Store, org: Organisation, result: PlanResult,
-              figures: dict[str, str] | None = None) -> int:
-    """Save a found plan as the next numbered version; planned requests become 'proposed'."""
-    if not result.found:
-        raise ValueError("only a plan that was found can be saved")
-    frame = plan_frame(org, result.policy, result.rotations)
-    inputs = {"people": len(org.home), "teams": len(org.team_size), "targets": len(org.targets),
-              "open_requests": [r.request_id for r in org.requests],
-              "commitments": [asdict(r) for r in result.rotations if r.committed],
-              "greedy_objective": result.greedy_objective, "source": result.source,
-              "refusals": {k: v.text for k, v in result.refusals.items()}}
-    who = _who(store)
-    with store.transaction(Permission.PLAN) as cursor:
-        version = int(cursor.execute(sql_text("next_rotation_plan_version")).fetchone()[0])
-        store.execute(cursor, "insert_rotation_plan_version", version=version, created_by=who,
-                      policy=json.dumps(result.policy.as_dict()),
-                      inputs=json.dumps(inputs, default=str), solver_status=result.status,
-                      solver=result.solver, objective=result.objective, bound=result.bound,
-                      gap=result.gap, seconds=result.seconds, message=result.message,
-                      figures=json.dumps(figures or {}))
-        for row in frame.itertuples(index=False):
-            store.execute(cursor, "insert_rotation_plan_rotation", version=version,
-                          person_id=row.person_id, home_team=row.home_team,
-                          host_team=row.host_team, quarter=int(row.quarter),
-                          request_id=row.request_id or None, committed=bool(row.committed),
-                          learning=float(row.learning), skills=row.skills,
-                          decision="approved" if row.committed else "pending",
-                          rationale="approved in an earlier version" if row.committed else None,
-                          decided_by=who if row.committed else None)
-            if row.request_id and not row.committed:
-                _set_request(store, cursor, row.request_id, "proposed", version,
-                             f"Proposed for Q{int(row.quarter)} with {row.host_team}")
-        for request_id, refusal in result.refusals.items():
-            _set_request(store, cursor, request_id, "requested", version,
-                         f"Not in plan v{version} ({refusal.rules}): {refusal.text}")
-        store.execute(cursor, "set_rotation_plan_status", version=version)
-    return version
 
 
-def _set_request(store: Store, cursor: Any, request_id: str, status: str, version: int | None,
-                 note: str | None) -> None:
-    store.execute(cursor, "set_rotation_request_status", request_id=request_id, status=status)
-    store.execute(cursor, "insert_rotation_request_event", request_id=request_id, status=status,
-                  changed_by=_who(store), plan_version=version, note=note)
 
 
-def decide(store: Store, version: int, person_id: str, host_team: str, quarter: int,
-           decision: str, rationale: str) -> None:
-    """Approve or decline one rotation of a saved plan, with a short rationale."""
-    if decision not in ("approved", "declined"):
-        raise ValueError(f"decision must be 'approved' or 'declined', got {decision!r}")
-    rationale = (rationale or "").strip()
-    if not rationale:
-        raise ValueError("give a short rationale for the decision")
-    rotations = store.read("rotation_plan_rotations", version=version)
-    match = rotations[(rotations["person_id"] == person_id)
-                      & (rotations["host_team"] == host_team)
-                      & (rotations["quarter"] == quarter)]
-    if match.empty:
-        raise ValueError(f"plan v{version} has no rotation of {person_id} to {host_team} "
-                         f"in Q{quarter}")
-    request_id = match["request_id"].iloc[0]
-    with store.transaction(Permission.PLAN) as cursor:
-        store.execute(cursor, "decide_rotation", version=version, person_id=person_id,
-                      host_team=host_team, quarter=quarter, decision=decision,
-                      rationale=rationale, decided_by=_who(store))
-        if not pd.isna(request_id):
-            _set_request(store, cursor, request_id, decision, version, rationale)
-        store.execute(cursor, "set_rotation_plan_status", version=version)
 
 
-def plan_versions(store: Store) -> pd.DataFrame:
-    return store.read("rotation_plan_versions")
 
 
-def plan_rotations(store: Store, version: int) -> pd.DataFrame:
-    return store.read("rotation_plan_rotations", version=version)
 
 
-def plan_version(store: Store, version: int) -> dict[str, Any] | None:
-    frame = store.read("rotation_plan_version", version=version)
-    return None if frame.empty else frame.iloc[0].to_dict()

@@ -1,6 +1,6 @@
 """Turn uploaded or on-disk files into plain tables of text, whatever the spreadsheet saved.
 
-Nothing here knows what the columns mean; `skills.validation` does.  Every cell is text,
+Nothing here knows what the columns mean; `skills.ingest.validation` does.  Every cell is text,
 stripped and NFC-normalised, so `000123` stays `000123` and `NA` stays a name.
 """
 
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from skills.problems import DatasetError, Problem
+from skills.ingest.problems import DatasetError, Problem
 from skills.taxonomy import normalise_text
 
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")

@@ -15,9 +15,10 @@ from pathlib import Path
 
 from skills import cli
 from skills.exports import to_csv
-from skills.hiring import Costs, HiringInputError, HiringOptions, plan_hiring
-from skills.planned_learning import describe, learners, planned_learning, with_learning
-from skills.scenarios import ScenarioError, load_scenario
+from skills.growth import describe, learners, with_learning
+from skills.plans.hiring import Costs, HiringInputError, HiringOptions, plan_hiring
+from skills.plans.hiring.scenarios import ScenarioError
+from skills.services.hiring import load_scenario, planned_learning
 
 DEFAULTS = HiringOptions()
 

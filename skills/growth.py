@@ -9,12 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import pandas as pd
-
-from skills import mentoring, rotations
 from skills.dataset import Dataset
-from skills.store import Store
-from skills.taxonomy import HOLDER_LEVEL, MAX_LEVEL
 
 
 @dataclass(frozen=True)
@@ -26,40 +21,6 @@ class PlannedLearning:
     source: str  # in words: "accepted mentoring pair with Ana Souza"
 
 
-def planned_learning(store: Store, dataset: Dataset | None = None) -> list[PlannedLearning]:
-    """What accepted mentoring pairs and approved rotations are expected to teach.
-
-    A mentee grows one level in the pair's skill, as the hiring planner's own grow action
-    does. A rotator one level below practitioner becomes a practitioner in the skills the
-    rotation teaches (those the host team holds and the rotator wants), as the rotation
-    planner expects; lower levels are not counted, one quarter being too short for them.
-    """
-    dataset = dataset if dataset is not None else store.dataset()
-    names = dict(zip(dataset.people["person_id"], dataset.people["name"], strict=True))
-    levels = {(r.person_id, r.skill_id): int(r.level)
-              for r in dataset.ratings.itertuples(index=False)}
-    found: list[PlannedLearning] = []
-    decided = mentoring.decisions(store)
-    for pair in decided[decided["decision"] == "accepted"].itertuples(index=False):
-        if pair.mentee_id not in names or pair.mentor_id not in names:
-            continue  # someone who left since the pair was accepted
-        level = levels.get((pair.mentee_id, pair.skill_id), 0)
-        if level < MAX_LEVEL:
-            found.append(PlannedLearning(pair.mentee_id, pair.skill_id, level, level + 1,
-                                         f"accepted mentoring pair with {names[pair.mentor_id]}"))
-    approved = rotations.committed_rotations(store)
-    if approved:
-        org = rotations.prepare(dataset)
-        for rotation in approved:
-            if rotation.person_id not in names:
-                continue
-            for skill in rotations.learnable(org, rotation.person_id, rotation.host_team):
-                level = levels.get((rotation.person_id, skill), 0)
-                if level == HOLDER_LEVEL - 1:
-                    found.append(PlannedLearning(
-                        rotation.person_id, skill, level, HOLDER_LEVEL,
-                        f"approved rotation to {rotation.host_team} in Q{rotation.quarter}"))
-    return _strongest(found)
 
 
 def _strongest(found: Sequence[PlannedLearning]) -> list[PlannedLearning]:
@@ -105,6 +66,3 @@ def describe(learning: Sequence[PlannedLearning], dataset: Dataset) -> list[str]
             for i in learning]
 
 
-def as_frame(learning: Sequence[PlannedLearning]) -> pd.DataFrame:
-    return pd.DataFrame([i.__dict__ for i in learning],
-                        columns=["person_id", "skill_id", "from_level", "to_level", "source"])

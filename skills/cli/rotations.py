@@ -11,7 +11,6 @@ import json
 import sys
 from pathlib import Path
 
-from skills import rotations, solving
 from skills.cli import (
     EXIT_INFEASIBLE,
     EXIT_INVALID,
@@ -21,6 +20,8 @@ from skills.cli import (
     register_plan,
 )
 from skills.exports import to_csv
+from skills.plans import rotations, solving
+from skills.services import rotations as rotation_service
 
 EXIT_CODES = {"optimal": EXIT_OK, "feasible": EXIT_OK, "infeasible": EXIT_INFEASIBLE,
               "timeout": EXIT_TIMEOUT}
@@ -56,7 +57,7 @@ def handle(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_INVALID
     store = open_loaded_store(args)
-    org, result = rotations.run(store, policy)
+    org, result = rotation_service.run(store, policy)
     if result.status == "infeasible":
         print("The plan is infeasible:", file=sys.stderr)
         for line in result.explanation:

@@ -14,7 +14,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from skills.mentoring import Organisation
+from skills.plans.mentoring import Organisation
 from skills.taxonomy import HOLDER_LEVEL
 
 # A spring layout of more nodes than this takes seconds and draws a hairball; callers filter.

@@ -1,0 +1,1 @@
+"""Reading, mapping and validating what people upload: files in, a validated Dataset out."""

@@ -1,0 +1,1 @@
+"""The planners: one package each, sharing the solver runner and one plan contract."""
