@@ -18,10 +18,14 @@ run: setup
 
 test: setup
 	$(UV) run ruff check .
+	$(UV) run lint-imports
+	$(UV) run mypy
 	$(UV) run pytest
 
 lint: setup
 	$(UV) run ruff check .
+	$(UV) run lint-imports
+	$(UV) run mypy
 
 bench: setup
 	$(UV) run python -m benchmarks

@@ -22,6 +22,7 @@ import pandas as pd
 
 from skills.access import SYSTEM, Caller, Permission
 from skills.dataset import Dataset
+from skills.organisation import SQL_PARAMETERS
 
 ROOT = Path(__file__).resolve().parent.parent
 SQL_DIR = ROOT / "sql"
@@ -44,6 +45,8 @@ def bind(name: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """The query and exactly the parameters it names; a missing one is a programming error."""
     text = sql_text(name)
     wanted = set(_PARAMETER.findall(_strip_comments(text)))
+    # Domain constants (the practitioner level) come from skills.organisation, defined once.
+    params = {**SQL_PARAMETERS, **params}
     missing = wanted - params.keys()
     if missing:
         raise TypeError(f"sql/{name}.sql needs parameters {sorted(missing)}")

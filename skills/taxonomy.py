@@ -14,8 +14,6 @@ LEVELS: dict[int, str] = {
 }
 MAX_LEVEL = 4
 MAX_INTEREST = 3
-# A holder is someone who can do the work unsupervised: the bus factor counts them.
-HOLDER_LEVEL = 3
 
 DISCIPLINES: dict[str, str] = {
     "data": "Data engineering",

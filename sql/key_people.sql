@@ -1,8 +1,8 @@
--- The sole holder (level >= 3) of a critical skill, organisation-wide: one resignation from a gap.
+-- The sole practitioner of a critical skill, organisation-wide: one resignation from a gap.
 WITH holders AS (
     SELECT r.skill_id, r.person_id, r.level
     FROM ratings r JOIN skills s USING (skill_id)
-    WHERE s.critical AND r.level >= 3
+    WHERE s.critical AND r.level >= $practitioner_level
 ),
 sole AS (
     SELECT skill_id FROM holders GROUP BY skill_id HAVING count(*) = 1

@@ -1,4 +1,4 @@
--- Per skill: holders at level >= 3 (the bus factor), head count at each level, people interested.
+-- Per skill: its practitioners (the bus factor), head count at each level, people interested.
 -- $teams / $disciplines: lists to keep, or NULL for all.
 WITH scope AS (
     SELECT person_id FROM people
@@ -12,7 +12,7 @@ SELECT
     s.name,
     s.discipline,
     s.critical,
-    count(r.person_id) FILTER (WHERE r.level >= 3)::INTEGER                        AS holders,
+    count(r.person_id) FILTER (WHERE r.level >= $practitioner_level)::INTEGER         AS holders,
     ((SELECT count(*) FROM scope) - count(r.person_id) FILTER (WHERE r.level >= 1))::INTEGER
                                                                                    AS level_0,
     count(r.person_id) FILTER (WHERE r.level = 1)::INTEGER                         AS level_1,

@@ -1,4 +1,4 @@
--- Team x discipline: critical skills the team holds at >= 3, and how its targets stand.
+-- Team x discipline: critical skills the team has a practitioner of, and how its targets stand.
 -- coverage is NULL where a discipline has no critical skills.
 WITH teams AS (
     SELECT DISTINCT team FROM people
@@ -11,7 +11,7 @@ disciplines AS (
 held AS (
     SELECT DISTINCT p.team, r.skill_id
     FROM ratings r JOIN people p USING (person_id)
-    WHERE r.level >= 3
+    WHERE r.level >= $practitioner_level
 ),
 coverage AS (
     SELECT t.team, d.discipline,

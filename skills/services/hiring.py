@@ -10,13 +10,14 @@ import pandas as pd
 from skills.access import Permission
 from skills.dataset import Dataset
 from skills.growth import PlannedLearning, _strongest
+from skills.organisation import PRACTITIONER_LEVEL
 from skills.plans import rotations
 from skills.plans.hiring import HiringOptions, HiringPlan
 from skills.plans.hiring.scenarios import MAX_NAME, Scenario, ScenarioError
 from skills.services import mentoring as mentoring_service
 from skills.services import rotations as rotation_service
 from skills.store import Store
-from skills.taxonomy import HOLDER_LEVEL, MAX_LEVEL
+from skills.taxonomy import MAX_LEVEL
 
 
 def save_scenario(store: Store, scenario: Scenario) -> None:
@@ -107,9 +108,9 @@ def planned_learning(store: Store, dataset: Dataset | None = None) -> list[Plann
                 continue
             for skill in rotations.learnable(org, rotation.person_id, rotation.host_team):
                 level = levels.get((rotation.person_id, skill), 0)
-                if level == HOLDER_LEVEL - 1:
+                if level == PRACTITIONER_LEVEL - 1:
                     found.append(PlannedLearning(
-                        rotation.person_id, skill, level, HOLDER_LEVEL,
+                        rotation.person_id, skill, level, PRACTITIONER_LEVEL,
                         f"approved rotation to {rotation.host_team} in Q{rotation.quarter}"))
     return _strongest(found)
 

@@ -38,8 +38,9 @@ import pandas as pd
 import pulp
 
 from skills.dataset import Dataset
+from skills.organisation import PRACTITIONER_LEVEL
 from skills.plans.solving import SolveOutcome, solve
-from skills.taxonomy import HOLDER_LEVEL, LEVELS, MAX_LEVEL
+from skills.taxonomy import LEVELS, MAX_LEVEL
 
 HIRE, GROW, MOVE = "hire", "grow", "move"
 ACTIONS = (HIRE, GROW, MOVE)
@@ -189,7 +190,7 @@ class HiringInput:
 
 
 def _mentor_level(target_level: int) -> int:
-    return max(target_level, HOLDER_LEVEL)
+    return max(target_level, PRACTITIONER_LEVEL)
 
 
 def prepare(dataset: Dataset, options: HiringOptions | None = None) -> HiringInput:
@@ -236,7 +237,7 @@ def prepare(dataset: Dataset, options: HiringOptions | None = None) -> HiringInp
     slots = options.grow_slots_per_mentor()
     for skill_levels in levels.values():
         for skill_id, (level, _) in skill_levels.items():
-            for mentor_level in (HOLDER_LEVEL, MAX_LEVEL):
+            for mentor_level in (PRACTITIONER_LEVEL, MAX_LEVEL):
                 if level >= mentor_level:
                     mentor_capacity[(skill_id, mentor_level)] += slots
 
@@ -421,8 +422,8 @@ def greedy(inp: HiringInput) -> Choice | None:
 def _take_mentor(mentors: dict[tuple[str, int], int], target: Target) -> bool:
     """Book a mentor's slot; growth to Expert needs an expert, which also uses a >= 3 slot."""
     wanted = _mentor_level(target.min_level)
-    keys = [(target.skill_id, HOLDER_LEVEL)]
-    if wanted > HOLDER_LEVEL:
+    keys = [(target.skill_id, PRACTITIONER_LEVEL)]
+    if wanted > PRACTITIONER_LEVEL:
         keys.append((target.skill_id, wanted))
     if any(mentors.get(key, 0) <= 0 for key in keys):
         return False
@@ -567,8 +568,8 @@ def build_model(inp: HiringInput, elastic: bool = False) -> _Model:
         cover[option.target].append((grow, 1.0))
         per_person[option.person_id].append(grow)
         target = inp.targets[option.target]
-        per_mentor[(target.skill_id, HOLDER_LEVEL)].append(grow)
-        if _mentor_level(target.min_level) > HOLDER_LEVEL:
+        per_mentor[(target.skill_id, PRACTITIONER_LEVEL)].append(grow)
+        if _mentor_level(target.min_level) > PRACTITIONER_LEVEL:
             per_mentor[(target.skill_id, MAX_LEVEL)].append(grow)
     for grows in per_person.values():
         if len(grows) > 1:
@@ -882,7 +883,7 @@ def _assign_mentors(inp: HiringInput, grows: list[tuple[str, int]]) -> dict[str,
     for person_id, skill_levels in inp.levels.items():
         for skill_id in wanted_skills:
             level = skill_levels.get(skill_id, (0, 0))[0]
-            if level >= HOLDER_LEVEL:
+            if level >= PRACTITIONER_LEVEL:
                 experts[skill_id].append((person_id, level))
     left: dict[tuple[str, str], int] = defaultdict(lambda: slots)
     result = {}
@@ -931,7 +932,7 @@ def _hire_words(team: str, discipline: str, targets: Sequence[Target],
                 missing: Sequence[int]) -> str:
     level = max(t.min_level for t in targets)
     role = ROLE_WORDS.get(discipline, discipline)
-    title = (f"{role} {level_word(level).lower()}" if level >= HOLDER_LEVEL
+    title = (f"{role} {level_word(level).lower()}" if level >= PRACTITIONER_LEVEL
              else f"{role} engineer at {level_word(level)} level")
     return f"hire 1 {title} into {team}: covers {_missing_words(targets, missing)}"
 
@@ -1102,7 +1103,7 @@ def check_actions(dataset: Dataset, options: HiringOptions,
     # Mentors: each grow needs a free slot with someone else at the mentor level.
     slots = options.grow_slots_per_mentor()
     for skill_id in {s for s, _ in grown.values()}:
-        for mentor_level in (HOLDER_LEVEL, MAX_LEVEL):
+        for mentor_level in (PRACTITIONER_LEVEL, MAX_LEVEL):
             wanted = [p for p, (s, lv) in grown.items()
                       if s == skill_id and _mentor_level(lv) >= mentor_level]
             if not wanted:
@@ -1225,7 +1226,7 @@ def bus_factor_after(dataset: Dataset, actions: Sequence[PlannedAction]) -> pd.D
     critical = dataset.skills[dataset.skills["critical"].astype(bool)]
     present = set(map(str, dataset.people["person_id"]))
     ratings = dataset.ratings[dataset.ratings["person_id"].astype(str).isin(present)]
-    holders = ratings[ratings["level"] >= HOLDER_LEVEL].groupby("skill_id").size()
+    holders = ratings[ratings["level"] >= PRACTITIONER_LEVEL].groupby("skill_id").size()
     gained: dict[str, int] = defaultdict(int)
     for action in actions:
         if action.action in (HIRE, GROW):
@@ -1233,7 +1234,7 @@ def bus_factor_after(dataset: Dataset, actions: Sequence[PlannedAction]) -> pd.D
                 before = 0
                 if action.action == GROW and action.person_id:
                     before = int(level) - 1
-                if level >= HOLDER_LEVEL > before:
+                if level >= PRACTITIONER_LEVEL > before:
                     gained[skill_id] += 1
     rows = [{"skill_id": str(s.skill_id), "name": str(s.name),
              "before": int(holders.get(s.skill_id, 0)),

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from skills.dataset import Dataset
+from skills.organisation import PRACTITIONER_LEVEL
 from skills.plans.hiring import (
     GROW,
     HIRE,
@@ -27,7 +28,7 @@ from skills.plans.hiring import (
     level_word,
     plan_hiring,
 )
-from skills.taxonomy import HOLDER_LEVEL, MAX_LEVEL
+from skills.taxonomy import MAX_LEVEL
 
 MAX_NAME = 80
 BASELINE = "Today"
@@ -234,7 +235,7 @@ def _measures(result: ScenarioResult) -> dict[str, str]:
         "Hiring only would cost": _number(plan.pure_hiring_cost),
         "Targets met now": f"{result.targets_met_before} of {total}",
         "Targets met after the plan": f"{result.targets_met_after} of {total}",
-        f"Critical skills with ≤ 1 person at level ≥ {HOLDER_LEVEL} after": str(fragile),
+        f"Critical skills with ≤ 1 person at level ≥ {PRACTITIONER_LEVEL} after": str(fragile),
     }
 
 

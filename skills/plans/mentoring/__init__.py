@@ -46,7 +46,8 @@ import numpy as np
 import pandas as pd
 
 from skills.dataset import Dataset
-from skills.taxonomy import DISCIPLINES, HOLDER_LEVEL, MAX_INTEREST, MAX_LEVEL
+from skills.organisation import PRACTITIONER_LEVEL
+from skills.taxonomy import DISCIPLINES, MAX_INTEREST, MAX_LEVEL
 
 Status = Literal["optimal", "feasible", "timeout"]
 PAIR_COLUMNS = ("mentor_id", "mentee_id", "skill_id", "score")
@@ -169,7 +170,7 @@ def organisation(dataset: Dataset) -> Organisation:
         level[rows[known], cols[known]] = ratings["level"].to_numpy(dtype=np.int64)[known]
         interest[rows[known], cols[known]] = (
             ratings["interest"].fillna(0).to_numpy(dtype=np.int64)[known])
-    holders = (level >= HOLDER_LEVEL).sum(axis=0).astype(np.int64)
+    holders = (level >= PRACTITIONER_LEVEL).sum(axis=0).astype(np.int64)
     gap = np.zeros((n_people, n_skills), dtype=bool)
     gap_detail: dict[tuple[int, int], tuple[int, int]] = {}
     team_lookup = {name: code for code, name in enumerate(team_names)}

@@ -14,8 +14,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from skills.organisation import PRACTITIONER_LEVEL
 from skills.plans.mentoring import Organisation
-from skills.taxonomy import HOLDER_LEVEL
 
 # A spring layout of more nodes than this takes seconds and draws a hairball; callers filter.
 MAX_LAYOUT_NODES = 600
@@ -44,7 +44,7 @@ def people_graph(org: Organisation, pairs: pd.DataFrame,
 
 
 def skill_graph(org: Organisation, people: Iterable[str] | None = None,
-                min_level: int = HOLDER_LEVEL) -> nx.Graph:
+                min_level: int = PRACTITIONER_LEVEL) -> nx.Graph:
     """People and the skills they hold at `min_level` or above (organisation-wide holders)."""
     graph = nx.Graph()
     wanted = set(people) if people is not None else set(org.person_ids)

@@ -29,8 +29,9 @@ import pandas as pd
 import pulp
 
 from skills.dataset import Dataset
+from skills.organisation import PRACTITIONER_LEVEL
 from skills.plans import solving
-from skills.taxonomy import HOLDER_LEVEL, LEVELS, MAX_INTEREST
+from skills.taxonomy import LEVELS, MAX_INTEREST
 
 CONSTRAINTS: dict[int, str] = {
     1: "one host per quarter, never the home team, at most the allowed number of rotations",
@@ -179,7 +180,7 @@ def prepare(dataset: Dataset) -> Organisation:
     holders: dict[str, int] = defaultdict(int)
     team_holds: dict[str, set[str]] = defaultdict(set)
     for (person, skill), value in level.items():
-        if value >= HOLDER_LEVEL and person in home:
+        if value >= PRACTITIONER_LEVEL and person in home:
             holders[skill] += 1
             team_holds[home[person]].add(skill)
     members: dict[str, list[str]] = defaultdict(list)
@@ -223,7 +224,7 @@ def learnable(org: Organisation, person: str, host: str,
     practitioner level, the person is below it and interested. Only the best few count, since
     one quarter is not enough to learn everything a team knows."""
     skills = [s for s in org.team_holds.get(host, ())
-              if org.level.get((person, s), 0) < HOLDER_LEVEL
+              if org.level.get((person, s), 0) < PRACTITIONER_LEVEL
               and org.interest.get((person, s), 0) > 0]
     skills.sort(key=lambda s: (-org.interest[(person, s)] * skill_weight(org, s, policy), s))
     return skills[:policy.learning_skills]
@@ -273,7 +274,7 @@ def learning_table(org: Organisation, policy: Policy) -> LearningTable:
     want = np.zeros((len(people), len(skills)))
     for (person, skill), interest in org.interest.items():
         if (interest > 0 and person in people and skill in skills
-                and org.level.get((person, skill), 0) < HOLDER_LEVEL):
+                and org.level.get((person, skill), 0) < PRACTITIONER_LEVEL):
             want[people[person], skills[skill]] = (interest / MAX_INTEREST
                                                    * skill_weight(org, skill, policy))
     values = np.zeros((len(people), len(teams)))

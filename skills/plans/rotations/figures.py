@@ -14,8 +14,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from skills.figures import empty_figure
+from skills.organisation import PRACTITIONER_LEVEL
 from skills.plans.rotations import Organisation, Policy, Rotation, learnable
-from skills.taxonomy import HOLDER_LEVEL
 
 REQUESTED_COLOUR = "#1f77b4"
 UNREQUESTED_COLOUR = "#9ecae1"
@@ -126,7 +126,7 @@ def bus_factor_change(org: Organisation, policy: Policy,
     gained: dict[str, set[str]] = defaultdict(set)
     for rotation in rotations:
         for skill in learnable(org, rotation.person_id, rotation.host_team, policy):
-            if org.level.get((rotation.person_id, skill), 0) == HOLDER_LEVEL - 1:
+            if org.level.get((rotation.person_id, skill), 0) == PRACTITIONER_LEVEL - 1:
                 gained[skill].add(rotation.person_id)
     rows = [{"skill_id": skill, "skill": org.skill_names[skill],
              "before": org.holders.get(skill, 0),
