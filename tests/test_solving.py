@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import itertools
 import os
+import pathlib
 import random
 import subprocess
+import sys
 import time
 
 import pulp
@@ -128,19 +130,126 @@ def test_stopped_with_a_plan_is_feasible_with_a_gap(solver: str) -> None:
     assert outcome.values
 
 
-def _sleeps_with_a_grandchild(seconds: float) -> str:
-    subprocess.Popen(["sleep", str(seconds)])
+def _sleeps_with_a_grandchild(seconds: float, report: str) -> str:
+    grandchild = subprocess.Popen(["sleep", str(seconds)])
+    with open(report, "w") as handle:
+        handle.write(f"{os.getpgrp()} {grandchild.pid}")
     time.sleep(seconds)
     return "finished"
 
 
-def test_deadline_kills_the_child_and_what_it_started() -> None:
+def group_members(pgid: int) -> list[int]:
+    """Live (not zombie) processes in process group `pgid`."""
+    out = subprocess.run(["ps", "-eo", "pid,pgid,stat"], capture_output=True, text=True).stdout
+    rows = [line.split() for line in out.splitlines()[1:]]
+    return [int(pid) for pid, group, stat in rows if int(group) == pgid and "Z" not in stat]
+
+
+def alive(pid: int) -> bool:
+    """Running or sleeping; a zombie waiting for a reaper is dead enough."""
+    try:
+        state = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"
+
+
+def test_deadline_kills_the_child_and_what_it_started(tmp_path) -> None:
+    # Only the child's own process group is inspected: any other `sleep 60` on the machine
+    # (another test run, a user's shell) is none of this test's business.
+    report = tmp_path / "group"
     started = time.perf_counter()
-    kind, _ = solving.run_with_deadline(_sleeps_with_a_grandchild, (60,), 1.0)
+    kind, _ = solving.run_with_deadline(_sleeps_with_a_grandchild, (60, str(report)), 1.0)
     assert kind == "deadline"
     assert time.perf_counter() - started < 5
-    out = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
-    assert "sleep 60" not in out.splitlines()
+    pgid, grandchild = map(int, report.read_text().split())
+    assert pgid != os.getpgrp()
+    assert group_members(pgid) == []
+    assert not alive(grandchild)
+
+
+def test_an_unrelated_sleep_does_not_fail_the_deadline_test(tmp_path) -> None:
+    bystander = subprocess.Popen(["sleep", "60"])
+    try:
+        test_deadline_kills_the_child_and_what_it_started(tmp_path)
+        assert bystander.poll() is None
+    finally:
+        bystander.kill()
+        bystander.wait()
+
+
+_ORPHAN_SCRIPT = """
+import sys, pulp
+sys.path.insert(0, {root!r})
+from skills.plans.solving import solve
+from tests.test_solving import market_split
+print("solving", flush=True)
+solve(market_split(m=7, n=70), solver={solver!r}, time_limit=120)
+"""
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_solver_dies_with_its_parent(solver: str) -> None:
+    root = str(pathlib.Path(__file__).resolve().parent.parent)
+    parent = subprocess.Popen([sys.executable, "-c", _ORPHAN_SCRIPT.format(root=root,
+                                                                         solver=solver)],
+                              stdout=subprocess.PIPE, text=True, cwd=root)
+    try:
+        assert parent.stdout is not None and parent.stdout.readline().strip() == "solving"
+        child = _wait_for(lambda: _children(parent.pid), 10)
+        assert child, "the solver child never started"
+        pgid = child[0]
+        if solver == "cbc":
+            assert _wait_for(lambda: [p for p in group_members(pgid) if p != pgid], 10)
+        parent.kill()
+        parent.wait()
+        assert _wait_for(lambda: group_members(pgid) == [], 5), group_members(pgid)
+    finally:
+        parent.kill()
+        parent.wait()
+
+
+def _children(pid: int) -> list[int]:
+    out = subprocess.run(["ps", "-eo", "pid,ppid"], capture_output=True, text=True).stdout
+    rows = [line.split() for line in out.splitlines()[1:]]
+    return [int(p) for p, pp in rows if int(pp) == pid]
+
+
+def _wait_for(check, seconds: float):  # noqa: ANN202
+    deadline = time.monotonic() + seconds
+    while True:
+        result = check()
+        if result or time.monotonic() > deadline:
+            return result
+        time.sleep(0.1)
+
+
+def test_cbc_runs_without_the_virtualenv_on_path() -> None:
+    root = str(pathlib.Path(__file__).resolve().parent.parent)
+    script = (f"import sys; sys.path.insert(0, {root!r})\n"
+              "from skills.plans.solving import solve\n"
+              "from tests.test_solving import knapsack\n"
+              "print(solve(knapsack()[0], solver='cbc', time_limit=20).status)")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          env={"PATH": "/usr/bin:/bin", "HOME": os.environ.get("HOME", "/")},
+                          cwd=root, timeout=60)
+    assert done.stdout.strip() == "optimal", done.stderr
+
+
+def test_a_missing_solver_is_an_error_not_a_timeout(monkeypatch) -> None:
+    monkeypatch.setenv("CROSSTRAIN_CBC", "/nonexistent/cbc")
+    outcome = solve(knapsack()[0], solver="cbc", time_limit=10)
+    assert outcome.status == "error"
+    assert "/nonexistent/cbc" in outcome.message
+
+
+def _dies_hard() -> None:
+    os._exit(7)
+
+
+def test_a_crash_in_the_child_is_an_error_with_its_message() -> None:
+    kind, text = solving.run_with_deadline(_dies_hard, (), 10)
+    assert kind == "error" and "7" in text
 
 
 def test_errors_in_the_child_come_back_as_text() -> None:
@@ -179,4 +288,5 @@ def test_highs_options_are_passed_and_bad_ones_reported() -> None:
     assert without_presolve.objective == pytest.approx(plain.objective)
     broken = solve(knapsack()[0], solver="highs", time_limit=20,
                    highs_options={"no_such_option": 1})
-    assert broken.status == "timeout" and "no_such_option" in broken.message
+    # A refused option is a fault in the call, not a slow solve: it must not read as "timeout".
+    assert broken.status == "error" and "no_such_option" in broken.message

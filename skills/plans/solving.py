@@ -9,6 +9,7 @@ any CBC it started) is killed, so no solver outlives the call and the page stays
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import math
 import multiprocessing
 import os
@@ -22,8 +23,9 @@ from typing import Any, Literal
 
 import pulp
 
+from skills.plans.contract import Status, relative_gap
+
 SolverName = Literal["highs", "cbc"]
-Status = Literal["optimal", "feasible", "infeasible", "timeout"]
 SOLVERS: tuple[SolverName, ...] = ("highs", "cbc")
 
 # Beyond the solver's own time limit: forking, building the solver's model and sending the
@@ -46,13 +48,6 @@ class SolveOutcome:
     @property
     def has_solution(self) -> bool:
         return self.status in ("optimal", "feasible")
-
-
-def relative_gap(objective: float | None, bound: float | None) -> float | None:
-    """abs(bound - objective) / |objective|: 0.004 means the plan is within 0.4 % of the best."""
-    if objective is None or bound is None or not math.isfinite(bound):
-        return None
-    return abs(bound - objective) / max(1e-9, abs(objective))
 
 
 def deadline_for(time_limit: float) -> float:
@@ -78,6 +73,11 @@ def solve(problem: pulp.LpProblem, *, solver: SolverName = "highs", time_limit: 
         constant = float(problem.objective.constant) if problem.objective else 0.0
         return SolveOutcome("optimal", constant, constant, 0.0, time.perf_counter() - started,
                             {}, solver, "Optimal: there was nothing to decide.")
+    if solver == "cbc":
+        missing = cbc_problem()
+        if missing:
+            return SolveOutcome("error", None, None, None, time.perf_counter() - started, {},
+                                solver, missing)
     kind, payload = run_with_deadline(_solve_here, (problem, solver, time_limit, gap_rel,
                                                     warm_start, seed, highs_options or {}),
                                       deadline_for(time_limit))
@@ -85,12 +85,40 @@ def solve(problem: pulp.LpProblem, *, solver: SolverName = "highs", time_limit: 
     if kind == "ok":
         return SolveOutcome(seconds=seconds, solver=solver, **payload)
     if kind == "deadline":
-        message = (f"No plan was found within {time_limit:g} s; the solver was stopped. "
-                   "Allow more time or loosen the policy.")
-    else:
-        message = f"The solver stopped unexpectedly ({payload})."
-    return SolveOutcome(status="timeout", objective=None, bound=None, gap=None, seconds=seconds,
-                        values={}, solver=solver, message=message)
+        return SolveOutcome(status="timeout", objective=None, bound=None, gap=None,
+                            seconds=seconds, values={}, solver=solver,
+                            message=(f"No plan was found within {time_limit:g} s; the solver "
+                                     "was stopped. Allow more time or loosen the policy."))
+    # A crash or a refused setting is a fault, not a slow solve: say so, with the child's words.
+    return SolveOutcome(status="error", objective=None, bound=None, gap=None, seconds=seconds,
+                        values={}, solver=solver,
+                        message=f"The solver failed: {payload}")
+
+
+def cbc_path() -> str:
+    """The CBC binary: $CROSSTRAIN_CBC, else the one `pulp[cbc]` installs (cbcbox).
+
+    Found by package, not by PATH: a cron job or a service manager seldom has the
+    virtualenv's bin/ on its PATH.
+    """
+    configured = os.environ.get("CROSSTRAIN_CBC")
+    if configured:
+        return configured
+    try:
+        import cbcbox
+
+        return str(cbcbox.cbc_bin_path())
+    except (ImportError, OSError, RuntimeError) as error:
+        return f"(cbcbox: {error})"
+
+
+def cbc_problem() -> str:
+    """Why CBC cannot run here, in words; empty when it can."""
+    path = cbc_path()
+    if not (os.path.isfile(path) and os.access(path, os.X_OK)):
+        return (f"The CBC solver is not installed at {path}: reinstall the project's "
+                "dependencies (make setup), set CROSSTRAIN_CBC, or choose HiGHS.")
+    return ""
 
 
 def run_with_deadline(target: Any, args: tuple, deadline: float) -> tuple[str, Any]:
@@ -101,7 +129,8 @@ def run_with_deadline(target: Any, args: tuple, deadline: float) -> tuple[str, A
     """
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child_main, args=(sender, target, args), daemon=True)
+    child = context.Process(target=_child_main, args=(sender, target, args, os.getpid()),
+                            daemon=True)
     child.start()
     sender.close()
     # Both sides set the group, so there is no window where the child is still in ours.
@@ -112,11 +141,18 @@ def run_with_deadline(target: Any, args: tuple, deadline: float) -> tuple[str, A
             try:
                 return receiver.recv()
             except EOFError:
-                return "error", f"the solver process exited with code {child.exitcode}"
+                child.join(timeout=5)
+                return "error", _exit_words(child.exitcode)
         return "deadline", None
     finally:
         receiver.close()
         _kill_group(child)
+
+
+def _exit_words(code: int | None) -> str:
+    if code is not None and code < 0:
+        return f"the solver process was killed by signal {signal.Signals(-code).name}"
+    return f"the solver process exited with code {code} before it answered"
 
 
 def _kill_group(child: multiprocessing.process.BaseProcess) -> None:
@@ -125,9 +161,34 @@ def _kill_group(child: multiprocessing.process.BaseProcess) -> None:
     child.join(timeout=5)
 
 
-def _child_main(sender: Connection, target: Any, args: tuple) -> None:
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with(parent: int) -> None:
+    """Make this child, and anything it starts, die when `parent` does (even by kill -9).
+
+    The kernel kills the child itself (PR_SET_PDEATHSIG). A solver the child started (CBC)
+    would outlive it, so a watchdog process in the same group kills the whole group as soon as
+    the child is gone.
+    """
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+    child = os.getpid()
+    if os.fork() == 0:
+        try:
+            while os.getppid() == child:
+                time.sleep(0.2)
+            os.killpg(child, signal.SIGKILL)
+        finally:
+            os._exit(0)
+
+
+def _child_main(sender: Connection, target: Any, args: tuple, parent: int) -> None:
     with contextlib.suppress(OSError):
         os.setpgid(0, 0)
+    _die_with(parent)
     # Solvers print banners and logs; the parent's stdout may be a JSON line or a web page.
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
@@ -304,7 +365,8 @@ def _solve_cbc(problem: pulp.LpProblem, time_limit: float, gap_rel: float,
             var.setInitialValue(warm_start.get(var.name, 0.0))
     with tempfile.TemporaryDirectory(prefix="crosstrain-cbc-") as folder:
         log_path = os.path.join(folder, "cbc.log")
-        command = pulp.COIN_CMD(msg=False, timeLimit=time_limit, gapRel=gap_rel, threads=1,
+        command = pulp.COIN_CMD(path=cbc_path(), msg=False, timeLimit=time_limit,
+                                gapRel=gap_rel, threads=1,
                                 warmStart=bool(warm_start), logPath=log_path,
                                 options=[f"randomSeed {seed}", f"randomCbcSeed {seed}"])
         problem.solve(command)
