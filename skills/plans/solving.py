@@ -133,9 +133,11 @@ def run_with_deadline(target: Any, args: tuple, deadline: float) -> tuple[str, A
                             daemon=True)
     child.start()
     sender.close()
+    pid = child.pid
+    assert pid is not None  # started
     # Both sides set the group, so there is no window where the child is still in ours.
     with contextlib.suppress(OSError):
-        os.setpgid(child.pid, child.pid)
+        os.setpgid(pid, pid)
     try:
         if receiver.poll(deadline):
             try:
@@ -156,8 +158,9 @@ def _exit_words(code: int | None) -> str:
 
 
 def _kill_group(child: multiprocessing.process.BaseProcess) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(child.pid, signal.SIGKILL)
+    if child.pid is not None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(child.pid, signal.SIGKILL)
     child.join(timeout=5)
 
 
