@@ -290,3 +290,15 @@ def test_highs_options_are_passed_and_bad_ones_reported() -> None:
                    highs_options={"no_such_option": 1})
     # A refused option is a fault in the call, not a slow solve: it must not read as "timeout".
     assert broken.status == "error" and "no_such_option" in broken.message
+
+
+def test_a_cancelled_solve_stops_at_once_and_kills_the_solver() -> None:
+    import threading
+
+    event = threading.Event()
+    threading.Timer(0.5, event.set).start()
+    started = time.perf_counter()
+    with solving.cancelled_by(event):
+        outcome = solve(market_split(), solver="cbc", time_limit=60)
+    assert time.perf_counter() - started < 5
+    assert outcome.status == "timeout" and "cancelled" in outcome.message

@@ -16,7 +16,9 @@ import os
 import re
 import signal
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any, Literal
@@ -84,6 +86,10 @@ def solve(problem: pulp.LpProblem, *, solver: SolverName = "highs", time_limit: 
     seconds = time.perf_counter() - started
     if kind == "ok":
         return SolveOutcome(seconds=seconds, solver=solver, **payload)
+    if kind == "cancelled":
+        return SolveOutcome(status="timeout", objective=None, bound=None, gap=None,
+                            seconds=seconds, values={}, solver=solver,
+                            message="The solve was cancelled before it found a plan.")
     if kind == "deadline":
         return SolveOutcome(status="timeout", objective=None, bound=None, gap=None,
                             seconds=seconds, values={}, solver=solver,
@@ -139,16 +145,51 @@ def run_with_deadline(target: Any, args: tuple, deadline: float) -> tuple[str, A
     with contextlib.suppress(OSError):
         os.setpgid(pid, pid)
     try:
-        if receiver.poll(deadline):
+        if _wait(receiver, deadline):
             try:
                 return receiver.recv()
             except EOFError:
                 child.join(timeout=5)
                 return "error", _exit_words(child.exitcode)
+        event = _cancel_event()
+        if event is not None and event.is_set():
+            return "cancelled", None
         return "deadline", None
     finally:
         receiver.close()
         _kill_group(child)
+
+
+_local = threading.local()
+
+
+@contextlib.contextmanager
+def cancelled_by(event: threading.Event) -> Iterator[None]:
+    """Solves started on this thread inside the block stop as soon as `event` is set."""
+    previous = getattr(_local, "cancel", None)
+    _local.cancel = event
+    try:
+        yield
+    finally:
+        _local.cancel = previous
+
+
+def _cancel_event() -> threading.Event | None:
+    return getattr(_local, "cancel", None)
+
+
+def _wait(receiver: Connection, deadline: float) -> bool:
+    """True when the child answered before the deadline and before anyone cancelled."""
+    event = _cancel_event()
+    if event is None:
+        return receiver.poll(deadline)
+    ends = time.monotonic() + deadline
+    while not event.is_set():
+        if receiver.poll(min(0.1, max(0.0, ends - time.monotonic()))):
+            return True
+        if time.monotonic() >= ends:
+            return False
+    return False
 
 
 def _exit_words(code: int | None) -> str:
