@@ -2,8 +2,8 @@ import streamlit as st
 
 from pages._shared import scope_filters, store
 from skills import figures
-from skills.exports import to_csv_bytes
 from skills.services import coverage
+from skills.services.exports import csv_download
 
 LABELS = {
     "team": "Team", "discipline": "Discipline", "skill_id": "Skill id", "name": "Skill",
@@ -27,7 +27,7 @@ heatmap, teams, bus, gaps = st.tabs(["Heatmap", "Team × discipline", "Bus facto
 with heatmap:
     matrix = coverage.ratings_matrix(current, within)
     shown = matrix["person_id"].nunique()
-    total = int(current.read("teams")["members"].sum()) if not within.teams else None
+    total = sum(coverage.team_members(current).values()) if not within.teams else None
     if total is not None and shown < total:
         st.warning(f"Showing the first {shown} of {total} people; filter by team to see the "
                    "rest.")
@@ -42,11 +42,11 @@ with bus:
     st.plotly_chart(figures.bus_factor_figure(skills, critical_only=critical_only),
                     width="stretch")
     st.dataframe(skills, hide_index=True, column_config=LABELS)
-    st.download_button("Download skill coverage (CSV)", to_csv_bytes(skills),
+    st.download_button("Download skill coverage (CSV)", csv_download(current, skills),
                        file_name="skill-coverage.csv", mime="text/csv")
 with gaps:
     target_view = coverage.target_gaps(current, within)
     st.plotly_chart(figures.target_gaps_figure(target_view), width="stretch")
     st.dataframe(target_view, hide_index=True, column_config=LABELS)
-    st.download_button("Download target gaps (CSV)", to_csv_bytes(target_view),
+    st.download_button("Download target gaps (CSV)", csv_download(current, target_view),
                        file_name="target-gaps.csv", mime="text/csv")

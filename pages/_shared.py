@@ -9,11 +9,17 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from skills.access import Caller, Permission, Role
+from skills.services import coverage
 from skills.services.coverage import Scope
-from skills.services.data import ensure_dataset
-from skills.store import Store, default_db_path
-from skills.taxonomy import DISCIPLINES
+from skills.services.session import (
+    Caller,
+    Organisation,
+    Permission,
+    Role,
+    default_db_path,
+    open_organisation,
+    seen_by,
+)
 
 
 def _route_through_app_py() -> None:
@@ -42,17 +48,14 @@ def db_path() -> Path:
 
 
 @st.cache_resource(show_spinner="Opening the skills database…")
-def _open_store(path: str) -> Store:
+def _open(path: str) -> Organisation:
     # One connection per process and database file; sessions share it through cursors.
-    store = Store(path)
-    ensure_dataset(store)
-    store.lock_down()
-    return store
+    return open_organisation(path)
 
 
-def store() -> Store:
-    """The store seen by the current caller."""
-    return _open_store(str(db_path())).as_caller(caller())
+def store() -> Organisation:
+    """The organisation as the current caller sees it."""
+    return seen_by(_open(str(db_path())), caller())
 
 
 def caller() -> Caller:
@@ -68,12 +71,12 @@ def role_picker() -> None:
 
 def scope_filters(key: str) -> Scope:
     """Team and discipline filters; nothing chosen means everything."""
-    teams = store().read("teams")["team"].tolist()
+    teams = coverage.teams(store())
     left, right = st.columns(2)
     chosen_teams = left.multiselect("Teams", teams, key=f"{key}-teams",
                                     placeholder="All teams")
-    chosen_disciplines = right.multiselect("Disciplines", list(DISCIPLINES),
-                                           format_func=DISCIPLINES.get,
+    chosen_disciplines = right.multiselect("Disciplines", list(coverage.DISCIPLINES),
+                                           format_func=coverage.DISCIPLINES.get,
                                            key=f"{key}-disciplines",
                                            placeholder="All disciplines")
     return Scope(tuple(chosen_teams), tuple(chosen_disciplines))

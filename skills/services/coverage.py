@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from skills.store import Store
+from skills.taxonomy import DISCIPLINES as DISCIPLINES  # the pages' discipline filter
 
 # Heatmaps of more people than this are unreadable; the page asks for a filter instead.
 HEATMAP_MAX_PEOPLE = 400
@@ -30,6 +31,17 @@ def scope(teams: Sequence[str] = (), disciplines: Sequence[str] = ()) -> Scope:
 
 
 ALL = Scope()
+
+
+def teams(store: Store) -> list[str]:
+    """Every team, by name."""
+    return [str(t) for t in store.read("teams")["team"]]
+
+
+def team_members(store: Store) -> dict[str, int]:
+    """Members per team."""
+    frame = store.read("teams")
+    return dict(zip(frame["team"].astype(str), frame["members"].astype(int), strict=True))
 
 
 def skill_coverage(store: Store, within: Scope = ALL) -> pd.DataFrame:

@@ -1,0 +1,22 @@
+"""Every download goes through here: formula-safe, and personal data only for who may have it."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from skills.access import Permission
+from skills.exports import to_csv_bytes
+from skills.store import Store
+
+
+def csv_download(store: Store, frame: pd.DataFrame, *, personal: bool = False,
+                 labels: dict[str, str] | None = None) -> bytes:
+    """A formula-safe CSV of `frame` with the headers shown on screen (`labels`).
+
+    `personal` marks a frame with people's names, levels or interests: only a caller who may
+    export personal data gets it.
+    """
+    if personal:
+        store.caller.require(Permission.EXPORT_PERSONAL)
+    shown = frame.rename(columns=labels) if labels else frame
+    return to_csv_bytes(shown)
