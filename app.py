@@ -12,7 +12,6 @@ PAGES = {
         st.Page("pages/2_coverage.py", title="Coverage explorer", icon=":material/grid_view:"),
     ],
     "Plans": [
-        # Planner pages, one line each: st.Page("pages/<n>_<planner>.py", title=..., icon=...),
         st.Page("pages/4_rotation_requests.py", title="Rotation requests",
                 icon=":material/flight_takeoff:"),
         st.Page("pages/5_rotations.py", title="Rotation plan", icon=":material/event_repeat:"),
@@ -24,6 +23,6 @@ PAGES = {
     ],
 }
 
-navigation = st.navigation({section: pages for section, pages in PAGES.items() if pages})
+navigation = st.navigation(PAGES)
 role_picker()
 navigation.run()

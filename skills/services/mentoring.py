@@ -49,10 +49,11 @@ def with_decisions(store: Store, options: MentoringOptions,
                    keep_accepted: bool = True) -> MentoringOptions:
     """`options` plus the stored decisions: declined pairs out, accepted pairs kept fixed."""
     latest = decisions(store)
-    triples = {d: [tuple(map(str, t)) for t in
-                   latest.loc[latest["decision"] == d, ["mentor_id", "mentee_id",
-                                                        "skill_id"]].itertuples(index=False)]
-               for d in DECISIONS}
+    triples: dict[str, list[tuple[str, str, str]]] = {
+        d: [(str(m), str(e), str(s)) for m, e, s in
+            latest.loc[latest["decision"] == d, ["mentor_id", "mentee_id",
+                                                 "skill_id"]].itertuples(index=False)]
+        for d in DECISIONS}
     fixed = tuple(options.fixed) + (tuple(triples["accepted"]) if keep_accepted else ())
     return replace(options, fixed=tuple(dict.fromkeys(fixed)),
                    declined=frozenset(options.declined) | frozenset(triples["declined"]))
