@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages._shared import role_picker
+from pages._shared import role_picker, run_guarded
 
 st.set_page_config(page_title="crosstrain", page_icon=":material/swap_horiz:", layout="wide")
 
@@ -25,4 +25,4 @@ PAGES = {
 
 navigation = st.navigation(PAGES)
 role_picker()
-navigation.run()
+run_guarded(navigation.run)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import logging
+import secrets
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
@@ -88,3 +91,19 @@ def require(permission: Permission) -> bool:
         return True
     st.info(f"Your role may not {permission.value}. Ask a manager or HR.")
     return False
+
+
+log = logging.getLogger("crosstrain")
+
+
+def run_guarded(run: Callable[[], None]) -> None:
+    """Run a page; an unexpected failure shows a short message and a reference, never a
+    traceback, and the details go to the server log under that reference."""
+    try:
+        run()
+    except Exception:  # Streamlit's stop and rerun are BaseExceptions and pass through
+        reference = secrets.token_hex(4)
+        log.exception("page failed, reference %s", reference)
+        st.error(f"Something went wrong on this page (reference {reference}). Nothing you had "
+                 "saved is lost. Reload the page; if it happens again, give the reference to "
+                 "whoever runs crosstrain.", icon=":material/error:")
