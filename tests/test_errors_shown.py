@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import tomllib
+from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
@@ -66,5 +67,5 @@ def test_the_app_listens_on_loopback_only(tmp_path) -> None:
 
 def _listeners(table: str, port: int) -> list[str]:
     """Local addresses (hex, as the kernel lists them) listening on `port`."""
-    rows = [line.split() for line in open(table).read().splitlines()[1:]]
+    rows = [line.split() for line in Path(table).read_text().splitlines()[1:]]
     return [row[1] for row in rows if row[1].endswith(f":{port:04X}") and row[3] == "0A"]
