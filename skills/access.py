@@ -48,5 +48,9 @@ class Caller:
         if not self.can(permission):
             raise NotAllowed(f"the {self.role.value} role may not {permission.value}")
 
+    def describe(self) -> str:
+        """Who did it, as history lines record it: 'engineer P010', 'hr', 'system'."""
+        return self.role.value + (f" {self.person_id}" if self.person_id else "")
+
 
 SYSTEM = Caller(Role.SYSTEM)

@@ -27,6 +27,8 @@ from skills.organisation import SQL_PARAMETERS
 ROOT = Path(__file__).resolve().parent.parent
 SQL_DIR = ROOT / "sql"
 DEFAULT_DB = ROOT / "data" / "crosstrain.duckdb"
+# The matrix tables each snapshot keeps a copy of (sql/record_<table>_history.sql).
+HISTORY_TABLES = ("people", "skills", "ratings", "targets")
 _PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
 
 
@@ -128,15 +130,60 @@ class Store:
         text, bound = bind(name, params)
         cursor.execute(text, bound)
 
-    def replace_dataset(self, dataset: Dataset) -> None:
-        """Swap the stored organisation for `dataset` in one transaction."""
+    def fetch(self, cursor: duckdb.DuckDBPyConnection, name: str,
+              **params: Any) -> pd.DataFrame:
+        """Rows of `sql/<name>.sql` read inside a transaction opened by `transaction`."""
+        text, bound = bind(name, params)
+        return cursor.execute(text, bound).df()
+
+    def replace_dataset(self, dataset: Dataset, *, sha256: str | None = None,
+                        loaded_by: str | None = None) -> int:
+        """Store `dataset` as the next snapshot, in one transaction; its number.
+
+        The matrix (people, skills, ratings, targets) is replaced and kept in the history
+        tables; the file's requests are added or updated; nothing else is touched.
+        """
+        who = loaded_by or self.caller.describe()
         with self.transaction(Permission.LOAD_DATASET) as cursor:
-            # Registrations belong to this cursor and vanish when the transaction closes it.
-            for table, frame in dataset.tables().items():
-                cursor.register(f"incoming_{table}", frame)
-            self.execute(cursor, "replace_dataset")
-            self.execute(cursor, "record_load", source=dataset.source, warnings=dataset.warnings,
-                         **{k: len(getattr(dataset, k)) for k in ("people", "skills", "ratings")})
+            _register(cursor, dataset)
+            snapshot = int(self.fetch(cursor, "next_snapshot").at[0, "snapshot"])
+            self.execute(cursor, "replace_matrix")
+            self.execute(cursor, "file_request_events", changed_by=who,
+                         source=dataset.source, snapshot=snapshot)
+            self.execute(cursor, "merge_file_requests")
+            self.execute(cursor, "record_snapshot", snapshot=snapshot, loaded_by=who,
+                         source=dataset.source, sha256=sha256, requests=len(dataset.requests),
+                         warnings=list(dataset.warnings))
+            for table in HISTORY_TABLES:
+                self.execute(cursor, f"record_{table}_history", snapshot=snapshot)
+        return snapshot
+
+    def preview_replacement(self, dataset: Dataset) -> dict[str, pd.DataFrame]:
+        """What storing `dataset` would change for work in progress; nothing is stored.
+
+        The replacement runs in a transaction that is always rolled back, so the preview and
+        the load read the same queries: `leaving` people, `teams` that disappear, and the
+        items that would then need a decision and do not already (`needs_decision`).
+        """
+        self.caller.require(Permission.LOAD_DATASET)
+        with self._shared.write_lock, self._cursor() as cursor:
+            cursor.begin()
+            try:
+                _register(cursor, dataset)
+                before = self.fetch(cursor, "needs_decision")
+                leaving = self.fetch(cursor, "leaving_people")
+                teams = self.fetch(cursor, "vanishing_teams")
+                self.execute(cursor, "replace_matrix")
+                self.execute(cursor, "merge_file_requests")
+                after = self.fetch(cursor, "needs_decision")
+            finally:
+                cursor.rollback()
+        known = set(zip(before["kind"], before["item"], before["reason"], strict=True))
+        fresh = pd.Series([(k, i, r) not in known for k, i, r in
+                           zip(after["kind"], after["item"], after["reason"], strict=True)],
+                          index=after.index, dtype=bool)
+        return {"leaving": leaving, "teams": teams,
+                "needs_decision": after[fresh].reset_index(drop=True)}
 
     def has_data(self) -> bool:
         return bool(self.read("dataset_counts").at[0, "people"])
@@ -145,11 +192,18 @@ class Store:
         return {k: int(v) for k, v in self.read("dataset_counts").iloc[0].items()}
 
     def latest_load(self) -> dict[str, Any] | None:
-        frame = self.read("latest_load")
+        """The newest snapshot: when, by whom, from which input, and its counts."""
+        frame = self.read("latest_snapshot")
         return None if frame.empty else frame.iloc[0].to_dict()
 
     def dataset(self) -> Dataset:
         """The stored organisation as frames, for the planners."""
-        tables = {name: self.read(name) for name in ("people", "skills", "ratings", "targets",
-                                                     "requests")}
-        return Dataset(**tables)
+        tables = {name: self.read(name) for name in ("people", "skills", "ratings", "targets")}
+        # Requests waiting for a decision (their person, team or skill is gone) sit out.
+        return Dataset(**tables, requests=self.read("planning_requests"))
+
+
+def _register(cursor: duckdb.DuckDBPyConnection, dataset: Dataset) -> None:
+    # Registrations belong to this cursor and vanish when the transaction closes it.
+    for table, frame in dataset.tables().items():
+        cursor.register(f"incoming_{table}", frame)

@@ -1,4 +1,5 @@
--- The stored organisation. A load replaces these five tables together in one transaction.
+-- The stored organisation. A load replaces the matrix (people, skills, ratings, targets) in one
+-- transaction; requests belong to the organisation and are only added or updated by a load.
 CREATE TABLE IF NOT EXISTS people (
     person_id   VARCHAR PRIMARY KEY,
     name        VARCHAR NOT NULL,
@@ -47,16 +48,6 @@ CREATE TABLE IF NOT EXISTS requests (
     priority         TINYINT NOT NULL CHECK (priority BETWEEN 1 AND 3),
     note             VARCHAR,
     status           VARCHAR NOT NULL DEFAULT 'requested'
-);
-
--- One row per load, newest last: where the stored dataset came from and when.
-CREATE TABLE IF NOT EXISTS loads (
-    loaded_at   TIMESTAMP NOT NULL,
-    source      VARCHAR NOT NULL,
-    people      INTEGER NOT NULL,
-    skills      INTEGER NOT NULL,
-    ratings     INTEGER NOT NULL,
-    warnings    VARCHAR[] NOT NULL
 );
 
 -- Every (team, skill) target with how many members meet it now.

@@ -10,6 +10,7 @@ import pytest
 
 from skills.ingest.problems import DatasetError
 from skills.services.data import load_path
+from skills.services.rotations import all_requests
 from skills.store import Store
 from tests.conftest import write_files
 
@@ -155,5 +156,11 @@ def test_good_files_load(tmp_path, store):
                                                "ratings.csv": RATINGS, "targets.csv": TARGETS,
                                                "requests.csv": REQUESTS})
     load_path(store, folder)
+    # The matrix is replaced; requests are added to the eight the sample brought, never
+    # deleted, and those eight now wait for a decision (their people are not in this file).
     assert store.counts() == {"people": 2, "teams": 2, "skills": 2, "ratings": 2, "targets": 1,
-                              "requests": 1}
+                              "requests": 9}
+    requests = all_requests(store).set_index("request_id")
+    assert requests.loc["R1", "needs_decision"] == ""
+    assert (requests.drop(index="R1")["needs_decision"].str.endswith(
+        "is no longer in the matrix")).all()

@@ -61,7 +61,7 @@ def test_a_crash_in_the_middle_of_a_load_leaves_the_previous_dataset(store, tmp_
         with store.transaction(Permission.LOAD_DATASET) as cursor:
             for table, frame in dataset.tables().items():
                 cursor.register(f"incoming_{{table}}", frame)
-            store.execute(cursor, "replace_dataset")
+            store.execute(cursor, "replace_matrix")
             print(cursor.execute("SELECT count(*) FROM people").fetchone()[0], flush=True)
             os.kill(os.getpid(), signal.SIGKILL)
     """)

@@ -2,7 +2,8 @@
 
 Writes one CSV row per action and skill (`--out`, formula-safe via `skills.exports.to_csv`) and
 prints one JSON line: status, objective, bound, gap, hires, seconds.
-Exit codes: 0 a plan, 2 invalid input, 3 infeasible (reasons on stderr), 4 no plan in time.
+Exit codes: 0 a plan, 1 an error in the planner, 2 invalid input, 3 infeasible (reasons on
+stderr), 4 no plan in time.
 """
 
 from __future__ import annotations
@@ -10,17 +11,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 from skills import cli
 from skills.exports import to_csv
-from skills.growth import describe, learners, with_learning
-from skills.plans.hiring import Costs, HiringInputError, HiringOptions, plan_hiring
+from skills.plans.hiring import Costs, HiringInputError, HiringOptions
 from skills.plans.hiring.scenarios import ScenarioError
-from skills.services.hiring import load_scenario, planned_learning
+from skills.services.hiring import load_scenario, plan_with_learning
 
 DEFAULTS = HiringOptions()
+# A fault in the planner or the solver, not in the input: nothing the caller can fix.
+EXIT_ERROR = 1
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,7 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--skills-per-hire", type=int, default=DEFAULTS.skills_per_hire,
                         help="target skills one hire can bring (default 3)")
     parser.add_argument("--time-limit", type=float, default=DEFAULTS.time_limit,
-                        help="seconds for the solver (default 30)")
+                        help="seconds from the start, preparation included (default 30)")
     parser.add_argument("--out", type=Path, default=Path("hiring.csv"),
                         help="CSV file for the plan (default hiring.csv)")
     parser.add_argument("--hire-cost", type=float, default=DEFAULTS.costs.hire)
@@ -64,23 +65,16 @@ def handle(args: argparse.Namespace) -> int:
             print(f"error: {problem}", file=sys.stderr)
         return cli.EXIT_INVALID
     store = cli.open_loaded_store(args)
-    dataset = store.dataset()
-    learning = [] if args.ignore_planned_learning else planned_learning(store, dataset)
-    for line in describe(learning, dataset):
-        print(f"counted as planned: {line}", file=sys.stderr)
-    dataset = with_learning(dataset, learning)
-    options = replace(options, learners=learners(learning))
     try:
-        if args.scenario:
-            scenario = load_scenario(store, args.scenario)
-            dataset = scenario.apply(dataset)
-            # The scenario brings its own costs and rules; time and solver stay the caller's.
-            options = scenario.options(time_limit=options.time_limit, solver=options.solver,
-                                       learners=options.learners)
-        plan = plan_hiring(dataset, options)
+        scenario = load_scenario(store, args.scenario) if args.scenario else None
+        plan, learning = plan_with_learning(store, options,
+                                            use_learning=not args.ignore_planned_learning,
+                                            scenario=scenario)
     except (HiringInputError, ScenarioError) as error:
         print(f"error: {error}", file=sys.stderr)
         return cli.EXIT_INVALID
+    for line in learning:
+        print(f"counted as planned: {line}", file=sys.stderr)
     print(json.dumps({**plan.summary(), "planned_learning": len(learning)}))
     if plan.status == "infeasible":
         print(plan.message, file=sys.stderr)
@@ -90,6 +84,9 @@ def handle(args: argparse.Namespace) -> int:
     if plan.status == "timeout":
         print(plan.message, file=sys.stderr)
         return cli.EXIT_TIMEOUT
+    if plan.status == "error":
+        print(plan.message, file=sys.stderr)
+        return EXIT_ERROR
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(to_csv(plan.frame()), encoding="utf-8")
     return cli.EXIT_OK

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
 import pandas as pd
 
-from skills.access import Permission
+from skills.access import NotAllowed, Permission, Role
 from skills.plans.rotations import (
+    OPEN_STATUSES,
     Organisation,
     PlanResult,
     Policy,
@@ -19,7 +19,7 @@ from skills.plans.rotations import (
     plan_frame,
     prepare,
 )
-from skills.store import Store, sql_text
+from skills.store import Store
 
 
 class RequestError(ValueError):
@@ -29,10 +29,24 @@ class RequestError(ValueError):
 MAX_NOTE = 500
 
 
+def _require_owner(store: Store, person_id: str, doing: str) -> None:
+    """Engineers act for themselves only; managers and the system for anyone."""
+    store.caller.require(Permission.REQUEST_ROTATION)
+    caller = store.caller
+    if caller.role == Role.ENGINEER and caller.person_id != person_id:
+        who = caller.person_id or "an engineer who has not said who they are"
+        raise NotAllowed(f"{who} may {doing} only their own rotation requests, not "
+                         f"{person_id}'s")
+
+
 def file_request(store: Store, *, person_id: str, host_team: str | None, skill_id: str | None,
                  earliest_quarter: int, latest_quarter: int, priority: int,
                  note: str | None = None) -> str:
-    """Store a new request (status 'requested') and its first history line; its new id."""
+    """Store a new request (status 'requested') and its first history line; its new id.
+
+    The id is one no request, stored or gone, ever had (sql/next_request_number.sql).
+    """
+    _require_owner(store, person_id, "file")
     people = store.read("people")
     homes = dict(zip(people["person_id"], people["team"], strict=True))
     teams = set(homes.values())
@@ -63,8 +77,9 @@ def file_request(store: Store, *, person_id: str, host_team: str | None, skill_i
     if problems:
         raise RequestError("; ".join(problems))
     with store.transaction(Permission.REQUEST_ROTATION) as cursor:
-        taken = cursor.execute(sql_text("rotation_request_ids")).fetchall()
-        request_id = _next_request_id([row[0] for row in taken])
+        number = int(store.fetch(cursor, "next_request_number").at[0, "number"])
+        request_id = f"R{number:03d}"
+        store.execute(cursor, "set_id_counter", counter="request", last=number)
         store.execute(cursor, "insert_rotation_request", request_id=request_id,
                       person_id=person_id, host_team=host, skill_id=skill,
                       earliest_quarter=earliest_quarter, latest_quarter=latest_quarter,
@@ -74,19 +89,60 @@ def file_request(store: Store, *, person_id: str, host_team: str | None, skill_i
     return request_id
 
 
-def _next_request_id(taken: Sequence[str]) -> str:
-    numbers = [int(t[1:]) for t in taken if t[:1] == "R" and t[1:].isdigit()]
-    return f"R{max(numbers, default=0) + 1:03d}"
-
-
 def _who(store: Store) -> str:
-    caller = store.caller
-    return caller.role.value + (f" {caller.person_id}" if caller.person_id else "")
+    return store.caller.describe()
 
 
 def withdraw_request(store: Store, request_id: str, note: str | None = None) -> None:
+    """Withdraw an open request (requested or proposed); engineers only their own.
+
+    A decided request (approved, declined, withdrawn) stays as decided: a manager declines an
+    approved rotation on the plan page instead.
+    """
+    store.caller.require(Permission.REQUEST_ROTATION)
     with store.transaction(Permission.REQUEST_ROTATION) as cursor:
+        # Read inside the write transaction, so a decision cannot slip in between.
+        found = store.fetch(cursor, "rotation_request", request_id=request_id)
+        if found.empty:
+            raise RequestError(f"there is no request {request_id}")
+        request = found.iloc[0]
+        _require_owner(store, str(request["person_id"]), "withdraw")
+        if request["status"] not in OPEN_STATUSES:
+            raise RequestError(f"{request_id} is {request['status']}; only a request that is "
+                               "still requested or proposed can be withdrawn")
         _set_request(store, cursor, request_id, "withdrawn", None, note)
+
+
+def request(store: Store, request_id: str) -> dict[str, Any] | None:
+    """One request with `needs_decision` (the reason, or empty); None when there is none."""
+    frame = store.read("rotation_request", request_id=request_id)
+    return None if frame.empty else _plain(frame.iloc[0].to_dict())
+
+
+def all_requests(store: Store) -> pd.DataFrame:
+    """Every request with request_id, person_id, status and needs_decision (reason or '')."""
+    return store.read("request_list")
+
+
+def _plain(row: dict[str, Any]) -> dict[str, Any]:
+    """JSON-ready values: numpy scalars to Python, missing to None."""
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            out[key] = None
+        elif hasattr(value, "item"):
+            out[key] = value.item()
+        else:
+            out[key] = value
+    return out
+
+
+def organisation_choices(store: Store) -> tuple[pd.DataFrame, list[str], dict[str, str]]:
+    """What the request form offers: people (person_id, name, team), teams, skill names."""
+    people = store.read("people")[["person_id", "name", "team"]]
+    teams = store.read("teams")["team"].tolist()
+    skills = store.read("skills")
+    return people, teams, dict(zip(skills["skill_id"], skills["name"], strict=True))
 
 
 def person_requests(store: Store, person_id: str) -> pd.DataFrame:
@@ -125,7 +181,7 @@ def save_plan(store: Store, org: Organisation, result: PlanResult,
               "refusals": {k: v.text for k, v in result.refusals.items()}}
     who = _who(store)
     with store.transaction(Permission.PLAN) as cursor:
-        version = int(cursor.execute(sql_text("next_rotation_plan_version")).fetchone()[0])
+        version = int(store.fetch(cursor, "next_rotation_plan_version").at[0, "version"])
         store.execute(cursor, "insert_rotation_plan_version", version=version, created_by=who,
                       policy=json.dumps(result.policy.as_dict()),
                       inputs=json.dumps(inputs, default=str), solver_status=result.status,

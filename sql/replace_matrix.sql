@@ -1,5 +1,5 @@
 -- Runs inside one transaction; incoming_* are the validated frames registered by the store.
-DELETE FROM requests;
+-- Only the matrix is replaced: requests, plans and decisions belong to the organisation.
 DELETE FROM targets;
 DELETE FROM ratings;
 DELETE FROM skills;
@@ -9,5 +9,3 @@ INSERT INTO people SELECT person_id, name, team, discipline, role, manager_id, e
 INSERT INTO skills SELECT skill_id, name, discipline, critical, description FROM incoming_skills;
 INSERT INTO ratings SELECT person_id, skill_id, level, interest, assessed_on FROM incoming_ratings;
 INSERT INTO targets SELECT team, skill_id, min_level, min_people, origin FROM incoming_targets;
-INSERT INTO requests SELECT request_id, person_id, host_team, skill_id, earliest_quarter,
-    latest_quarter, priority, note, status FROM incoming_requests;

@@ -1,0 +1,1 @@
+SELECT (coalesce(max(snapshot), 0) + 1)::INTEGER AS snapshot FROM snapshots;

@@ -1,1 +1,0 @@
-INSERT INTO loads VALUES (current_timestamp, $source, $people, $skills, $ratings, $warnings);

@@ -1,0 +1,1 @@
+INSERT INTO people_history SELECT $snapshot, person_id, name, team, discipline FROM people;

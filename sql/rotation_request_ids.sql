@@ -1,1 +1,0 @@
-SELECT request_id FROM requests ORDER BY request_id;

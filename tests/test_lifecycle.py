@@ -1,0 +1,256 @@
+"""The data lifecycle: a reload replaces the matrix and nothing people did in the app.
+
+Requests filed in the app, their history, plan versions, decisions, accepted mentoring pairs and
+saved hiring plans and scenarios belong to the organisation; a load replaces people, skills,
+ratings and targets only. Work that refers to someone a new matrix no longer has is marked as
+needing a decision, never dropped.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from skills.access import Caller, Permission, Role
+from skills.ingest.sample import SAMPLE_DIR
+from skills.services import data
+from skills.services import rotations as RS
+from skills.store import Store
+
+MANAGER = Caller(Role.MANAGER)
+HR = Caller(Role.HR)
+
+
+def changed_sample(folder: Path, leave: tuple[str, ...] = ("P010",),
+                   requests: str | None = None) -> Path:
+    """The bundled sample as this quarter's file: `leave` have left, optional requests CSV."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in SAMPLE_DIR.glob("*.csv"):
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        if "person_id" in frame:
+            frame = frame[~frame["person_id"].isin(leave)]
+        if "manager_id" in frame:
+            frame.loc[frame["manager_id"].isin(leave), "manager_id"] = ""
+        if path.name == "requests.csv" and requests is not None:
+            (folder / path.name).write_text(requests, encoding="utf-8")
+            continue
+        frame.to_csv(folder / path.name, index=False)
+    return folder
+
+
+def _file_plan_approve(store: Store, person_id: str = "P010", host: str = "Serving") -> tuple[
+        str, int, pd.Series]:
+    """An engineer files a request; a manager plans, saves and approves its rotation."""
+    engineer = store.as_caller(Caller(Role.ENGINEER, person_id))
+    request_id = RS.file_request(engineer, person_id=person_id, host_team=host, skill_id=None,
+                                 earliest_quarter=1, latest_quarter=4, priority=3,
+                                 note="I'd like to learn model serving")
+    manager = store.as_caller(MANAGER)
+    org, result = RS.run(manager)
+    assert result.found
+    version = RS.save_plan(manager, org, result)
+    rotations = RS.plan_rotations(store, version)
+    row = rotations[rotations["request_id"] == request_id].iloc[0]
+    RS.decide(manager, version, row.person_id, row.host_team, int(row.quarter), "approved",
+              "Serving agreed to host")
+    return request_id, version, row
+
+
+def _accept_pair(store: Store, mentor: str, mentee: str, skill: str) -> None:
+    from skills.services.mentoring import record_decisions
+
+    pairs = pd.DataFrame([{"mentor_id": mentor, "mentee_id": mentee, "skill_id": skill,
+                           "score": 1.0}])
+    record_decisions(store.as_caller(MANAGER), pairs, "accepted", "agreed")
+
+
+def _save_hiring_work(store: Store, person_id: str) -> None:
+    """A saved scenario and a saved hiring plan whose grow action names `person_id`."""
+    with store.transaction(Permission.PLAN) as cursor:
+        store.execute(cursor, "save_hiring_scenario", scenario_name="Ana leaves",
+                      definition='{"name": "Ana leaves"}', saved_by="manager")
+        cursor.execute("INSERT INTO hiring_plans (scenario, saved_at, saved_by, status, hires, "
+                       "seconds, options) VALUES ('Today', current_timestamp, 'manager', "
+                       "'optimal', 0, 0.1, '{}')")
+        cursor.execute("INSERT INTO hiring_plan_actions (plan_id, row_no, action, team, "
+                       "skill_id, level, person_id, cost, explanation) SELECT max(plan_id), 1, "
+                       "'grow', 'Feature Store', 'ci-cd', 3, ?, 20, 'grow' FROM hiring_plans",
+                       [person_id])
+
+
+WORK_TABLES = ("requests", "rotation_request_events", "rotation_plan_versions",
+               "rotation_plan_rotations", "mentoring_decisions", "hiring_scenarios",
+               "hiring_plans", "hiring_plan_actions")
+
+
+def _work(store: Store) -> dict[str, pd.DataFrame]:
+    with store._cursor() as cursor:
+        return {t: cursor.execute(f"SELECT * FROM {t} ORDER BY ALL").df() for t in WORK_TABLES}
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """Values only: an empty note is missing whether DuckDB said None or NaN."""
+    frame = frame.astype(object)
+    return frame.where(frame.notna(), None)
+
+
+def test_work_done_in_the_app_survives_a_reload(store: Store, sample_dataset) -> None:
+    request_id, version, _ = _file_plan_approve(store)
+    _accept_pair(store, "P001", "P002", "ci-cd")
+    _save_hiring_work(store, "P003")
+    before = _work(store)
+    assert len(before["requests"]) == 9
+
+    data.load_path(store.as_caller(HR), SAMPLE_DIR)
+
+    after = _work(store)
+    for table in ("rotation_plan_versions", "rotation_plan_rotations", "mentoring_decisions",
+                  "hiring_scenarios", "hiring_plans", "hiring_plan_actions"):
+        pd.testing.assert_frame_equal(before[table], after[table], obj=table)
+    # Same requests, same statuses; the unchanged file added no history line.
+    pd.testing.assert_frame_equal(before["requests"], after["requests"], obj="requests")
+    pd.testing.assert_frame_equal(before["rotation_request_events"],
+                                  after["rotation_request_events"], obj="history")
+    assert RS.person_requests(store, "P010")["status"].tolist() == ["approved"]
+    assert RS.request_history(store, request_id)["status"].tolist() == [
+        "requested", "proposed", "approved"]
+    assert data.needs_decision(store).empty
+
+
+def test_a_files_requests_add_or_update_and_never_delete_app_filed_ones(store: Store,
+                                                                       tmp_path: Path) -> None:
+    engineer = store.as_caller(Caller(Role.ENGINEER, "P010"))
+    filed = RS.file_request(engineer, person_id="P010", host_team="Serving", skill_id=None,
+                            earliest_quarter=1, latest_quarter=2, priority=2)
+    requests = ("request_id,person_id,host_team,skill_id,earliest_quarter,latest_quarter,"
+                "priority,note\n"
+                "R001,P082,Observability,drift-detection,1,3,1,moved to Q1-Q3\n"
+                "R050,P020,Governance,,2,3,2,from the quarterly export\n")
+    before = RS.all_requests(store).set_index("request_id")
+    data.load_path(store, changed_sample(tmp_path / "q2", leave=(), requests=requests))
+    after = RS.all_requests(store).set_index("request_id")
+
+    assert set(before.index) | {"R050"} == set(after.index)  # nothing deleted, one added
+    assert filed in after.index and after.loc[filed, "person_id"] == "P010"
+    assert (after.loc["R001", ["earliest_quarter", "latest_quarter", "priority"]].tolist()
+            == [1, 3, 1])
+    assert after.loc["R001", "status"] == before.loc["R001", "status"]
+    assert after.loc["R050", "status"] == "requested"
+    untouched = [r for r in before.index if r not in ("R001",)]
+    pd.testing.assert_frame_equal(_plain(before.loc[untouched]), _plain(after.loc[untouched]))
+    notes = RS.request_history(store, "R001")["note"].tolist()
+    assert notes[-1].startswith("Updated from ") and "(snapshot 2)" in notes[-1]
+    assert RS.request_history(store, "R050")["note"].iloc[-1].startswith("Filed in ")
+    # The next app-filed id is above every id the file brought too.
+    again = RS.file_request(engineer, person_id="P010", host_team="Governance", skill_id=None,
+                            earliest_quarter=3, latest_quarter=4, priority=1)
+    assert again == "R051"
+
+
+def test_the_preview_lists_what_a_replacement_changes_and_stores_nothing(
+        store: Store, tmp_path: Path) -> None:
+    request_id, version, row = _file_plan_approve(store)
+    _accept_pair(store, "P001", "P010", "alerting")
+    _save_hiring_work(store, "P010")
+    before = _work(store)
+    counts = data.stored_counts(store)
+    incoming = data.check_path(changed_sample(tmp_path / "q2"))
+
+    impact = data.preview(store.as_caller(HR), incoming.dataset)
+
+    assert impact.leaving["person_id"].tolist() == ["P010"]
+    assert impact.leaving["name"].tolist() == ["Hugo Ferreira"]
+    assert impact.teams.empty
+    found = dict(zip(impact.needs_decision["kind"], impact.needs_decision["reason"],
+                     strict=False))
+    assert set(found) == {"request", "approved rotation", "mentoring pair", "hiring plan"}
+    assert all(reason == "P010 is no longer in the matrix" for reason in found.values())
+    listed = impact.needs_decision.set_index("kind")
+    assert listed.loc["request", "item"] == request_id
+    assert listed.loc["approved rotation", "item"] == (
+        f"v{version}: P010 to Serving in Q{int(row.quarter)}")
+    assert listed.loc["mentoring pair", "item"] == "P001 mentors P010 in alerting"
+    # Nothing was stored.
+    assert data.stored_counts(store) == counts
+    after = _work(store)
+    for table in WORK_TABLES:
+        pd.testing.assert_frame_equal(before[table], after[table], obj=table)
+    assert len(data.snapshots(store)) == 1
+
+
+def test_a_preview_of_a_disappearing_team_names_it(store: Store) -> None:
+    from dataclasses import replace
+
+    people = store.dataset().people
+    dataset = store.dataset()
+    moved = people.assign(team=people["team"].replace({"Governance": "Platform"}))
+    impact = data.preview(store, replace(dataset, people=moved,
+                                         targets=dataset.targets[dataset.targets["team"]
+                                                                 != "Governance"]))
+    assert impact.leaving.empty
+    assert impact.teams["team"].tolist() == ["Governance"]
+    reasons = impact.needs_decision["reason"].tolist()
+    assert "team Governance is no longer in the matrix" in reasons  # R002 asks for Governance
+
+
+def test_a_reload_without_a_person_marks_their_work_and_planning_goes_on(
+        store: Store, tmp_path: Path) -> None:
+    request_id, version, row = _file_plan_approve(store)
+    _accept_pair(store, "P001", "P010", "alerting")
+
+    data.load_path(store.as_caller(HR), changed_sample(tmp_path / "q2"))
+
+    listed = RS.all_requests(store).set_index("request_id")
+    assert listed.loc[request_id, "status"] == "approved"  # kept as decided
+    assert listed.loc[request_id, "needs_decision"] == "P010 is no longer in the matrix"
+    assert (listed.drop(index=request_id)["needs_decision"] == "").all()
+    flagged = data.needs_decision(store)
+    assert set(flagged["kind"]) == {"request", "approved rotation", "mentoring pair"}
+    assert RS.person_requests(store, "P010")["needs_decision"].tolist() == [
+        "P010 is no longer in the matrix"]
+    # Planning goes on without the absent person, and approving again works.
+    manager = store.as_caller(MANAGER)
+    org, result = RS.run(manager)
+    assert result.found and not result.violations
+    assert "P010" not in {r.person_id for r in result.rotations}
+    version_2 = RS.save_plan(manager, org, result)
+    pending = RS.plan_rotations(store, version_2)
+    pending = pending[pending["decision"] == "pending"]
+    first = pending.iloc[0]
+    RS.decide(manager, version_2, first.person_id, first.host_team, int(first.quarter),
+              "approved", "fine")
+    # The manager declines the orphaned rotation: it no longer needs a decision.
+    RS.decide(manager, version, row.person_id, row.host_team, int(row.quarter), "declined",
+              "Hugo has left")
+    flagged = data.needs_decision(store)
+    assert "approved rotation" not in set(flagged["kind"])
+    assert "request" not in set(flagged["kind"])  # the request is declined: decided
+
+
+def test_a_person_who_comes_back_is_no_longer_flagged(store: Store, tmp_path: Path) -> None:
+    request_id = RS.file_request(store, person_id="P010", host_team="Serving", skill_id=None,
+                                 earliest_quarter=1, latest_quarter=4, priority=3)
+    data.load_path(store, changed_sample(tmp_path / "q2"))
+    assert RS.request(store, request_id)["needs_decision"] == "P010 is no longer in the matrix"
+    data.load_path(store, SAMPLE_DIR)
+    assert RS.request(store, request_id)["needs_decision"] == ""
+
+
+@pytest.mark.parametrize("deleted", [False, True])
+def test_request_ids_are_never_reused(store: Store, deleted: bool) -> None:
+    engineer = store.as_caller(Caller(Role.ENGINEER, "P010"))
+    first = RS.file_request(engineer, person_id="P010", host_team="Serving", skill_id=None,
+                            earliest_quarter=1, latest_quarter=4, priority=3)
+    assert first == "R009"
+    if deleted:
+        # However a request disappears (an old reload, a hand-edited database), its id is used.
+        with store.transaction(Permission.LOAD_DATASET) as cursor:
+            cursor.execute("DELETE FROM requests WHERE request_id = 'R009'")
+            cursor.execute("DELETE FROM rotation_request_events WHERE request_id = 'R009'")
+    data.load_path(store, SAMPLE_DIR)
+    second = RS.file_request(engineer, person_id="P010", host_team="Governance", skill_id=None,
+                             earliest_quarter=1, latest_quarter=4, priority=1)
+    assert second == "R010"
+    assert RS.request_history(store, second)["status"].tolist() == ["requested"]
