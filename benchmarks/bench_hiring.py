@@ -49,7 +49,9 @@ def main(people: int = 3000, skills: int = 40) -> None:
         started = time.perf_counter()
         plan = plan_hiring(dataset, options)
         seconds = time.perf_counter() - started
-        check_plan(dataset, options, plan)
+        violations = check_plan(dataset, options, plan)
+        if violations:
+            failures.append(f"{label} (checker: {violations[0].message})")
         gap = plan.gap if plan.gap is not None else float("inf")
         worst_gap, worst_seconds = max(worst_gap, gap), max(worst_seconds, seconds)
         if gap > TARGET_GAP or seconds > TIME_LIMIT or plan.objective > plan.greedy_cost:

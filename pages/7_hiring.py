@@ -174,9 +174,9 @@ def what_if() -> None:
     if st.button("Compare scenarios", type="primary", key="whatif-compare"):
         try:
             with st.spinner("Planning both scenarios…"):
-                results = [scenarios.run_scenario(dataset, built[k], time_limit=float(limit),
-                                                  learners=learners)
-                           for k in ("A", "B")]
+                results = [hiring_service.scenario_with_learning(
+                    current, built[k], time_limit=float(limit),
+                    use_learning=bool(learning and count_learning))[0] for k in ("A", "B")]
             st.session_state["hiring-comparison"] = results
         except hiring.HiringInputError as error:  # includes ScenarioError
             st.error(str(error))
@@ -206,7 +206,8 @@ def plan_tab() -> None:
     options = scenarios.Scenario(**rules).options(time_limit=float(limit), learners=learners)
     if st.button("Plan hiring", type="primary", key="plan-run"):
         with st.spinner("Planning…"):
-            st.session_state["hiring-plan"] = (hiring.plan_hiring(dataset, options), options)
+            st.session_state["hiring-plan"] = (hiring_service.plan_with_learning(
+                current, options, use_learning=bool(learning and count_learning))[0], options)
     if "hiring-plan" not in st.session_state:
         st.info("Set the costs and press **Plan hiring**.")
         return

@@ -81,7 +81,7 @@ def test_the_checker_refuses_to_grow_a_learner(store):
         pytest.skip("the sample plan grows nobody")
     busy = HiringOptions(time_limit=20, learners=frozenset({grows[0].person_id}))
     problems = check_actions(dataset, busy, plan.actions)
-    assert any("already learning" in p for p in problems)
+    assert any("already learning" in p.message for p in problems)
 
 
 def test_an_approved_rotation_makes_a_working_rotator_a_practitioner(empty_store):
@@ -137,3 +137,20 @@ def test_hiring_page_counts_planned_learning(store, monkeypatch):
     toggle = app.toggle(key="hiring-count-learning")
     assert toggle.value is True and "(1 from accepted" in toggle.label
     assert any("grows from level" in m.value for m in app.markdown)
+
+
+def test_an_accepted_pair_counts_only_when_the_horizon_allows_growth(store, capsys):
+    """Issue 9: one quarter is too short to grow a level, so a pair teaches nothing yet."""
+    from skills.cli import main
+
+    gap, mentee, mentor, _ = _gap_and_candidate(store)
+    _accept(store, mentor, mentee, gap.skill_id)
+    path = str(store.path)
+    store.close()
+    assert main(["plan", "hiring", "--db", path, "--out", "/dev/null", "--horizon", "1"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out.strip().splitlines()[-1])["planned_learning"] == 0
+    assert "counted as planned:" not in captured.err
+    assert main(["plan", "hiring", "--db", path, "--out", "/dev/null", "--horizon", "2"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out.strip().splitlines()[-1])["planned_learning"] == 1

@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 import pandas as pd
 
+from skills import growth
 from skills.access import Permission
 from skills.dataset import Dataset
-from skills.growth import PlannedLearning, _strongest
-from skills.organisation import PRACTITIONER_LEVEL
+from skills.growth import PlannedLearning
+from skills.organisation import Organisation
 from skills.plans import rotations
-from skills.plans.hiring import HiringOptions, HiringPlan
-from skills.plans.hiring.scenarios import MAX_NAME, Scenario, ScenarioError
+from skills.plans.hiring import HiringOptions, HiringPlan, plan_hiring
+from skills.plans.hiring.scenarios import (
+    MAX_NAME,
+    Scenario,
+    ScenarioError,
+    ScenarioResult,
+    run_scenario,
+)
 from skills.services import mentoring as mentoring_service
 from skills.services import rotations as rotation_service
 from skills.store import Store
-from skills.taxonomy import MAX_LEVEL
 
 
 def save_scenario(store: Store, scenario: Scenario) -> None:
@@ -61,7 +67,10 @@ def save_plan(store: Store, scenario_name: str, plan: HiringPlan,
                       cost=plan.objective, bound=plan.bound, gap=plan.gap, hires=plan.hires,
                       greedy_cost=plan.greedy_cost, seconds=plan.seconds,
                       options=json.dumps(asdict(options), sort_keys=True, default=sorted))
-        plan_id = int(cursor.fetchone()[0])
+        row = cursor.fetchone()
+        if row is None:
+            raise RuntimeError("the store returned no plan number")
+        plan_id = int(row[0])
         cursor.register("incoming_hiring_actions", frame)
         try:
             store.execute(cursor, "insert_hiring_plan_actions", plan_id=plan_id)
@@ -70,47 +79,82 @@ def save_plan(store: Store, scenario_name: str, plan: HiringPlan,
     return plan_id
 
 
+def _require_plans_or_export(store: Store) -> None:
+    """Saved plans are for managers (who made them) and HR (who budgets and exports them)."""
+    caller = store.caller
+    if not (caller.can(Permission.PLAN) or caller.can(Permission.EXPORT_PERSONAL)):
+        caller.require(Permission.PLAN)
+
+
 def saved_plans(store: Store) -> pd.DataFrame:
+    _require_plans_or_export(store)
     return store.read("hiring_plans")
 
 
 def saved_plan_actions(store: Store, plan_id: int) -> pd.DataFrame:
+    _require_plans_or_export(store)
     return store.read("hiring_plan_actions", plan_id=int(plan_id))
 
 
+# --------------------------------------------------------------------------- learning under way
 
-def planned_learning(store: Store, dataset: Dataset | None = None) -> list[PlannedLearning]:
-    """What accepted mentoring pairs and approved rotations are expected to teach.
 
-    A mentee grows one level in the pair's skill, as the hiring planner's own grow action
-    does. A rotator one level below practitioner becomes a practitioner in the skills the
-    rotation teaches (those the host team holds and the rotator wants), as the rotation
-    planner expects; lower levels are not counted, one quarter being too short for them.
+def planned_learning(store: Store, dataset: Dataset | None = None,
+                     horizon: int = HiringOptions.horizon) -> list[PlannedLearning]:
+    """What accepted mentoring pairs and approved rotations will teach within the horizon.
+
+    The store holds the commitments; `skills.growth` applies the organisation's growth rules
+    to them (a mentee one level if the horizon allows it, a rotator what a rotation teaches).
     """
     dataset = dataset if dataset is not None else store.dataset()
-    names = dict(zip(dataset.people["person_id"], dataset.people["name"], strict=True))
-    levels = {(r.person_id, r.skill_id): int(r.level)
-              for r in dataset.ratings.itertuples(index=False)}
-    found: list[PlannedLearning] = []
+    org = Organisation.of(dataset)
     decided = mentoring_service.decisions(store)
-    for pair in decided[decided["decision"] == "accepted"].itertuples(index=False):
-        if pair.mentee_id not in names or pair.mentor_id not in names:
-            continue  # someone who left since the pair was accepted
-        level = levels.get((pair.mentee_id, pair.skill_id), 0)
-        if level < MAX_LEVEL:
-            found.append(PlannedLearning(pair.mentee_id, pair.skill_id, level, level + 1,
-                                         f"accepted mentoring pair with {names[pair.mentor_id]}"))
+    pairs = [growth.AcceptedPair(str(r.mentor_id), str(r.mentee_id), str(r.skill_id))
+             for r in decided[decided["decision"] == "accepted"].itertuples(index=False)]
     approved = rotation_service.committed_rotations(store)
+    taught = []
     if approved:
-        org = rotations.prepare(dataset)
-        for rotation in approved:
-            if rotation.person_id not in names:
-                continue
-            for skill in rotations.learnable(org, rotation.person_id, rotation.host_team):
-                level = levels.get((rotation.person_id, skill), 0)
-                if level == PRACTITIONER_LEVEL - 1:
-                    found.append(PlannedLearning(
-                        rotation.person_id, skill, level, PRACTITIONER_LEVEL,
-                        f"approved rotation to {rotation.host_team} in Q{rotation.quarter}"))
-    return _strongest(found)
+        indexed = rotations.prepare(dataset)
+        taught = [growth.ApprovedRotation(
+            r.person_id, r.host_team, r.quarter,
+            tuple(rotations.learnable(indexed, r.person_id, r.host_team))
+            if r.person_id in org.person_index else ()) for r in approved]
+    return growth.strongest(growth.from_pairs(org, pairs, horizon)
+                            + growth.from_rotations(org, taught, horizon))
+
+
+def _with_learning(store: Store, dataset: Dataset, horizon: int, use_learning: bool
+                   ) -> tuple[Dataset, frozenset[str], list[str]]:
+    learning = planned_learning(store, dataset, horizon) if use_learning else []
+    return (growth.with_learning(dataset, learning), growth.learners(learning),
+            growth.describe(learning, dataset))
+
+
+def plan_with_learning(store: Store, options: HiringOptions, use_learning: bool = True,
+                       scenario: Scenario | None = None) -> tuple[HiringPlan, list[str]]:
+    """The hiring plan from what the store holds, counting learning already under way.
+
+    With a scenario, its costs, rules and horizon replace those of `options` (the time limit
+    and the solver stay the caller's). Returns the plan and one line per item of learning it
+    counted. Managers only; raises HiringInputError (or ScenarioError) on bad input.
+    """
+    store.caller.require(Permission.PLAN)
+    dataset = store.dataset()
+    if scenario is not None:
+        options = scenario.options(time_limit=options.time_limit, solver=options.solver)
+    dataset, learners, lines = _with_learning(store, dataset, options.horizon, use_learning)
+    if scenario is not None:
+        dataset = scenario.apply(dataset)
+    return plan_hiring(dataset, replace(options, learners=learners)), lines
+
+
+def scenario_with_learning(store: Store, scenario: Scenario, time_limit: float = 10.0,
+                           solver: str = "highs", use_learning: bool = True
+                           ) -> tuple[ScenarioResult, list[str]]:
+    """A what-if scenario planned from what the store holds, counting learning under way."""
+    store.caller.require(Permission.PLAN)
+    dataset, learners, lines = _with_learning(store, store.dataset(), scenario.horizon,
+                                              use_learning)
+    return run_scenario(dataset, scenario, time_limit=time_limit, solver=solver,
+                        learners=learners), lines
 

@@ -18,18 +18,18 @@ def cost_comparison_figure(plan: HiringPlan) -> go.Figure:
     bars = [("Hiring only", plan.pure_hiring_cost, "#bdbdbd"),
             ("Greedy baseline", plan.greedy_cost, "#fdae6b"),
             ("This plan", plan.objective, "#3182bd")]
-    bars = [(label, value, colour) for label, value, colour in bars if value is not None]
-    if not bars:
+    shown = [(label, value, colour) for label, value, colour in bars if value is not None]
+    if not shown:
         return empty_figure("No plan to compare")
     figure = go.Figure(go.Bar(
-        x=[b[0] for b in bars], y=[b[1] for b in bars], marker_color=[b[2] for b in bars],
-        text=[f"{b[1]:,.0f}" for b in bars], textposition="outside",
+        x=[b[0] for b in shown], y=[b[1] for b in shown], marker_color=[b[2] for b in shown],
+        text=[f"{b[1]:,.0f}" for b in shown], textposition="outside",
         hovertemplate="%{x}: %{y:,.1f}<extra></extra>"))
     if plan.bound is not None:
         figure.add_hline(y=plan.bound, line_dash="dash", line_color="#31a354",
                          annotation_text=f"proven bound {plan.bound:,.0f}",
                          annotation_position="top left")
-    top = max(b[1] for b in bars) or 1.0
+    top = max(b[1] for b in shown) or 1.0
     figure.update_layout(title="Cost: hiring only, greedy and this plan", yaxis_title="cost",
                          yaxis_range=[0, top * 1.2], height=360, margin=_MARGIN,
                          showlegend=False)

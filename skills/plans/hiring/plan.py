@@ -1,0 +1,124 @@
+"""`plan_hiring`: prepare, greedy, solve, explain and check, within one wall-clock limit."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from typing import cast
+
+from skills.dataset import Dataset
+from skills.plans.contract import Deadline, Status, Violation
+from skills.plans.hiring.check import check_actions
+from skills.plans.hiring.explain import build_actions, explain_infeasible, shortfalls
+from skills.plans.hiring.greedy import greedy
+from skills.plans.hiring.model import (
+    Choice,
+    HiringOptions,
+    HiringPlan,
+    build_model,
+    choice_cost,
+    cost_bound,
+    decode,
+    prepare,
+    pure_hiring,
+    warm_start,
+)
+from skills.plans.solving import SolveOutcome, SolverName, solve
+
+# The solver always gets a moment, even when preparation used up the limit: a plan slightly
+# late beats none, and the greedy plan is there either way.
+_SOLVER_FLOOR = 0.05
+
+
+def plan_hiring(dataset: Dataset, options: HiringOptions | None = None) -> HiringPlan:
+    """The cheapest plan that meets every target, with the greedy baseline and proven bound.
+
+    The time limit is wall clock from this call: preparation, greedy, solve and check.
+    """
+    started = time.monotonic()
+    options = options or HiringOptions()
+    inp = prepare(dataset, options)  # raises on a bad time limit, before the clock needs it
+    deadline = Deadline(options.time_limit, started=started)
+    unmet = inp.unmet
+    pure = pure_hiring(inp) if options.allow_hire else (None, None)
+    # What every outcome reports, plan or not.
+    base = HiringPlan(status="timeout", targets=len(inp.targets),
+                      targets_unmet_before=len(unmet), pure_hiring_cost=pure[0],
+                      pure_hiring_hires=pure[1])
+    if not unmet:
+        return replace(base, status="optimal", objective=0.0, bound=0.0, gap=0.0,
+                       seconds=deadline.elapsed(), greedy_cost=0.0, greedy_hires=0,
+                       source="nothing to do", message="Every target is already met.")
+
+    baseline = greedy(inp)
+    baseline_cost = choice_cost(inp, baseline) if baseline is not None else None
+    model = build_model(inp)
+    warm = warm_start(inp, model, baseline) if baseline is not None else None
+    outcome = solve(model.problem, solver=cast(SolverName, options.solver),
+                    time_limit=deadline.remaining(_SOLVER_FLOOR), gap_rel=options.gap_rel,
+                    warm_start=warm, seed=1)
+
+    candidates: list[tuple[tuple[float, int], str, Choice]] = []
+    if outcome.values:
+        found = decode(inp, model, outcome.values)
+        found_cost = choice_cost(inp, found)
+        if found_cost is not None:
+            candidates.append((found_cost, "optimiser", found))
+    if baseline is not None and baseline_cost is not None:
+        candidates.append((baseline_cost, "greedy", baseline))
+    base = replace(base, greedy_cost=baseline_cost[0] if baseline_cost else None,
+                   greedy_hires=baseline_cost[1] if baseline_cost else None)
+    if not candidates:
+        if outcome.status == "infeasible":
+            reasons = explain_infeasible(inp, shortfalls(inp, min(5.0, deadline.remaining(1.0))))
+            return replace(base, status="infeasible", seconds=deadline.elapsed(),
+                           message="No plan can meet every target with the actions allowed.",
+                           reasons=reasons)
+        status: Status = "error" if outcome.status == "error" else "timeout"
+        words = (f"The planner could not finish: {outcome.message}" if status == "error"
+                 else f"No plan found within {options.time_limit:g} s. {outcome.message}")
+        return replace(base, status=status, bound=outcome.bound, seconds=deadline.elapsed(),
+                       message=words.strip())
+
+    # Cheapest first, the solver's plan on a tie; a plan the checker rejects is never shown
+    # (the next candidate is), and if every candidate fails the status says so.
+    rejected: list[Violation] = []
+    for candidate in sorted(candidates, key=lambda c: (c[0], c[1] != "optimiser")):
+        (cost, hires), source, choice = candidate
+        actions = build_actions(inp, choice)
+        violations = check_actions(dataset, options, actions)
+        if not violations:
+            break
+        rejected.extend(violations)
+    else:
+        return replace(base, status="error", seconds=deadline.elapsed(), violations=rejected,
+                       message="The planner produced no plan that passes its own check; "
+                               "this is a fault in the planner, please report it.",
+                       reasons=[v.message for v in rejected])
+    bound = None
+    if outcome.bound is not None:
+        bound = min(cost, cost_bound(options.costs, outcome.bound, pure[1] or 0))
+    gap = None if bound is None else (cost - bound) / max(1e-9, abs(cost))
+    # A solver proof covers cost plus the tiny tie-break, hence the small allowance.
+    allowance = 1e-4 if outcome.status == "optimal" else 1e-9
+    proven = gap is not None and gap <= options.gap_rel + allowance
+    status = "optimal" if proven else "feasible"
+    return replace(base, status=status, actions=actions, objective=cost, bound=bound, gap=gap,
+                   seconds=deadline.elapsed(), hires=hires, source=source,
+                   message=_message(status, source, outcome, gap, options))
+
+
+def _message(status: str, source: str, outcome: SolveOutcome, gap: float | None,
+             options: HiringOptions) -> str:
+    if status == "optimal" and (gap or 0) <= 1e-4:
+        text = "Proven cheapest plan."
+    elif status == "optimal":
+        text = f"Within {gap:.2%} of the proven bound (the target is {options.gap_rel:.1%})."
+    elif gap is not None:
+        text = (f"Best plan found in {options.time_limit:g} s, {gap:.2%} above the proven "
+                "bound; a longer time limit may find a cheaper one.")
+    else:
+        text = "Best plan found; the solver proved no bound in time."
+    if source == "greedy":
+        text += " The greedy baseline was already as good as anything the solver found."
+    return text
