@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
-# A cell starting with one of these is run as a formula by Excel, LibreOffice and Sheets.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
+# A cell starting with one of these is run as a formula by Excel, LibreOffice and Sheets. A
+# line inside a cell is guarded too: a reader that splits rows at a bare CR or LF (or a user
+# pasting the cell) would otherwise start a line with a live formula. Quotes already in front
+# of such a start are counted in, so that taking one guard quote off gives back the value.
+_CELL_START = re.compile(r"\A(?='*[=+\-@\t\r\n|%])")
+_LINE_START = re.compile(r"(?<=[\r\n])(?='*[=+\-@\t|%])")
 
 
 def neutralise(value: object) -> object:
-    """Text that a spreadsheet would evaluate, prefixed with ' so it stays text."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    """Text that a spreadsheet would evaluate, each such line prefixed with ' to stay text."""
+    if not isinstance(value, str):
+        return value
+    return _CELL_START.sub("'", _LINE_START.sub("'", value))
 
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -24,8 +30,13 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv(frame: pd.DataFrame) -> str:
-    """CSV text with formula injection neutralised, UTF-8 friendly, one line per row."""
-    return safe_frame(frame).to_csv(index=False, lineterminator="\n")
+    """CSV text with formula injection neutralised, UTF-8 friendly, one record per row.
+
+    Rows end in CRLF (RFC 4180), which also makes the writer quote every field holding a CR
+    or an LF: with a bare LF terminator a name with an embedded CR went out unquoted and
+    split its row.
+    """
+    return safe_frame(frame).to_csv(index=False, lineterminator="\r\n")
 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
