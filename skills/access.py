@@ -40,6 +40,8 @@ class NotAllowed(PermissionError):
 class Caller:
     role: Role
     person_id: str | None = None
+    # The teams a manager answers for (row-level access, e.g. succession); empty for others.
+    teams: frozenset[str] = frozenset()
 
     def can(self, permission: Permission) -> bool:
         return permission in GRANTS[self.role]

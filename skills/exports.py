@@ -42,3 +42,27 @@ def to_csv(frame: pd.DataFrame) -> str:
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     # The BOM makes Excel read UTF-8 names (Søren, Zoë) correctly on double-click.
     return ("\ufeff" + to_csv(frame)).encode("utf-8")
+
+
+def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "export") -> bytes:
+    """An .xlsx workbook of `frame`, neutralised like the CSV: text cells (IDs included, so
+    `000123` stays `000123`) are stored as text with the text format, never as formulas."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    page = book.active
+    page.title = sheet[:31]
+    page.append([str(column) for column in frame.columns])
+    for row in safe_frame(frame).itertuples(index=False):
+        page.append([None if value is None or (isinstance(value, float) and value != value)
+                     else value for value in row])
+    for cells in page.iter_rows(min_row=1):
+        for cell in cells:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # openpyxl would read a leading = as a formula
+                cell.number_format = "@"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
