@@ -2,17 +2,21 @@ import streamlit as st
 
 from pages._shared import store
 from skills import figures
-from skills.dataset import describe_counts
-from skills.services import coverage
+from skills.services import coverage, data
 
 st.title("Coverage overview")
 current = store()
 summary = coverage.overview(current)
-load = current.latest_load()
+load = data.latest_snapshot(current)
 if load:
     counts = {"people": summary.people, "teams": summary.teams, "skills": summary.skills}
-    st.caption(f"{describe_counts(counts)} · loaded from {load['source']} at "
-               f"{load['loaded_at']:%Y-%m-%d %H:%M}")
+    st.caption(f"{data.describe_counts(counts)} · snapshot {load['snapshot']}, loaded from "
+               f"{load['source']} at {load['loaded_at']:%Y-%m-%d %H:%M}")
+waiting = data.needs_decision(current)
+if not waiting.empty:
+    st.warning(f"{len(waiting)} item{'s' if len(waiting) != 1 else ''} of work in progress "
+               "refer to people or teams the data no longer has and need a decision: see "
+               "**Data**.", icon=":material/rule:")
 
 first, second, third = st.columns(3)
 first.metric("Critical skills with bus factor ≤ 1", summary.fragile_critical_skills,
@@ -60,3 +64,6 @@ with right:
 
 st.plotly_chart(figures.bus_factor_figure(coverage.skill_coverage(current), critical_only=True),
                 width="stretch")
+
+st.subheader("Since the first load")
+st.plotly_chart(figures.trend_figure(data.trend(current)), width="stretch", key="trend")

@@ -2,10 +2,8 @@ import pandas as pd
 import streamlit as st
 
 from pages._shared import caller, require, store
-from skills.access import Caller, Permission
-from skills.plans import rotations
-from skills.plans.rotations import CONSTRAINTS
 from skills.services import rotations as rotation_service
+from skills.services.session import Caller, NotAllowed, Permission
 
 STATUS_WORDS = {
     "requested": "Waiting for the next plan",
@@ -23,7 +21,7 @@ if not require(Permission.REQUEST_ROTATION):
     st.stop()
 
 current = store()
-people = current.read("people")
+people, all_teams, skill_labels = rotation_service.organisation_choices(current)
 if people.empty:
     st.info("No organisation is loaded yet.")
     st.stop()
@@ -33,9 +31,7 @@ person_id = st.selectbox("You are", list(labels), format_func=labels.get, key="r
 home = people.loc[people["person_id"] == person_id, "team"].iloc[0]
 me = current.as_caller(Caller(caller().role, person_id))
 
-teams = [t for t in current.read("teams")["team"] if t != home]
-skills = current.read("skills")
-skill_labels = dict(zip(skills["skill_id"], skills["name"], strict=True))
+teams = [t for t in all_teams if t != home]
 
 if "rr-filed" in st.session_state:
     st.success(st.session_state.pop("rr-filed"), icon=":material/check_circle:")
@@ -44,20 +40,27 @@ mine = rotation_service.person_requests(current, person_id)
 if mine.empty:
     st.info("You have no rotation requests yet.")
 for row in mine.itertuples():
-    target = row.host_team or f"any team holding {row.skill_name}"
+    skill_name = row.skill_id if pd.isna(row.skill_name) else row.skill_name
+    target = row.host_team or f"any team holding {skill_name}"
     title = (f"{row.request_id}: {target}, Q{row.earliest_quarter}–Q{row.latest_quarter}, "
              f"priority {row.priority} — {STATUS_WORDS.get(row.status, row.status)}")
     with st.container(border=True):
         st.markdown(f"**{title}**")
         latest = "" if pd.isna(row.latest_note) else str(row.latest_note)
+        if row.needs_decision:
+            st.warning(f"Needs a decision: {row.needs_decision}.", icon=":material/rule:")
         if row.status == "requested" and latest.startswith("Not in plan"):
             st.warning(f"{latest}.", icon=":material/block:")
         elif latest:
             st.caption(latest)
-        if row.status in rotations.OPEN_STATUSES and st.button(
+        if row.status in rotation_service.OPEN_STATUSES and st.button(
                 "Withdraw", key=f"rr-withdraw-{row.request_id}"):
-            rotation_service.withdraw_request(me, row.request_id, "withdrawn by the engineer")
-            st.rerun()
+            try:
+                rotation_service.withdraw_request(me, row.request_id, "withdrawn by the engineer")
+            except (rotation_service.RequestError, NotAllowed) as error:
+                st.error(f"Not withdrawn: {error}.")
+            else:
+                st.rerun()
 
 
 with st.form("rr-form", clear_on_submit=True):
@@ -85,7 +88,7 @@ if submitted:
             host_team=host if kind == "join a host team" else None,
             skill_id=skill, earliest_quarter=int(window[0]), latest_quarter=int(window[1]),
             priority=int(priority), note=note)
-    except rotation_service.RequestError as error:
+    except (rotation_service.RequestError, NotAllowed) as error:
         st.error(f"The request was not filed: {error}.")
     else:
         # Rerun so the new request shows in the list above, with the confirmation on top.
@@ -95,4 +98,10 @@ if submitted:
 
 with st.expander("The rules every plan keeps"):
     st.markdown("\n".join(f"{number}. {text.capitalize()}." for number, text in
-                          CONSTRAINTS.items()))
+                          rotation_service.CONSTRAINTS.items()))
+
+if caller().can(Permission.PLAN):
+    with st.expander("Every request (managers)"):
+        everything = rotation_service.all_requests(current)
+        st.dataframe(everything, hide_index=True, key="rr-all",
+                     column_config={"needs_decision": "Needs a decision"})

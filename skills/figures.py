@@ -144,6 +144,35 @@ def target_gaps_figure(gaps: pd.DataFrame) -> go.Figure:
     return figure
 
 
+def trend_figure(trend: pd.DataFrame) -> go.Figure:
+    """Per snapshot: each critical skill's bus factor (lines) and the share of team targets
+    met (dashed, right axis). `trend` is long form: snapshot, loaded_at, series, value,
+    measure ('bus factor' or 'coverage')."""
+    if trend["snapshot"].nunique() < 2:
+        return empty_figure("The trend appears after the second load")
+    figure = go.Figure()
+    bus = trend[trend["measure"] == "bus factor"]
+    for series, part in bus.groupby("series"):
+        figure.add_trace(go.Scatter(
+            x=part["snapshot"], y=part["value"], mode="lines+markers", name=str(series),
+            customdata=part["loaded_at"].astype(str),
+            hovertemplate=f"{series}: %{{y}} practitioner(s) in snapshot %{{x}}"
+                          " (%{customdata})<extra></extra>"))
+    coverage = trend[trend["measure"] == "coverage"]
+    figure.add_trace(go.Scatter(
+        x=coverage["snapshot"], y=coverage["value"], mode="lines+markers", yaxis="y2",
+        name="team targets met", line={"dash": "dash", "color": "#333333", "width": 3},
+        hovertemplate="%{y:.0%} of team targets met in snapshot %{x}<extra></extra>"))
+    figure.update_layout(title="Critical skills' bus factor and targets met, per load",
+                         xaxis={"title": "snapshot", "dtick": 1},
+                         yaxis={"title": "practitioners", "rangemode": "tozero"},
+                         yaxis2={"title": "targets met", "overlaying": "y", "side": "right",
+                                 "range": [0, 1.05], "tickformat": ".0%"},
+                         height=420, margin={"l": 10, "r": 10, "t": 60, "b": 10},
+                         legend={"orientation": "h", "y": -0.2})
+    return figure
+
+
 def empty_figure(message: str) -> go.Figure:
     """A blank figure that says why there is nothing to draw."""
     figure = go.Figure()

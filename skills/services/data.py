@@ -11,11 +11,18 @@ from typing import Any
 
 import pandas as pd
 
-from skills.dataset import Dataset
+from skills.dataset import Dataset, describe_counts
 from skills.ingest.loading import parse_path
 from skills.ingest.loading import parse_uploads as _parse_uploads
+from skills.ingest.problems import DatasetError
 from skills.ingest.reading import TEXT_SUFFIXES, WORKBOOK_SUFFIXES
 from skills.store import Store
+
+# What the Data page and the CLI need besides the functions below, so they import only here.
+__all__ = ["Dataset", "DatasetError", "Impact", "Incoming", "check_path", "check_uploads",
+           "describe_counts", "digest", "ensure_dataset", "history", "latest_snapshot",
+           "load_path", "load_sample", "needs_decision", "preview", "snapshot_bus_factors",
+           "snapshots", "store_incoming", "stored_counts", "template", "trend"]
 
 SAMPLE_SOURCE = "bundled sample organisation"
 
@@ -104,6 +111,13 @@ def ensure_dataset(store: Store) -> bool:
         return False
     load_sample(store)
     return True
+
+
+def template() -> bytes:
+    """The blank .xlsx template to fill in."""
+    from skills.ingest.template import template_workbook
+
+    return template_workbook()
 
 
 def stored_counts(store: Store) -> dict[str, int]:

@@ -10,6 +10,7 @@ import pandas as pd
 
 from skills.access import NotAllowed, Permission, Role
 from skills.plans.rotations import (
+    CONSTRAINTS,
     OPEN_STATUSES,
     Organisation,
     PlanResult,
@@ -20,6 +21,12 @@ from skills.plans.rotations import (
     prepare,
 )
 from skills.store import Store
+
+# The request page shows the rules and which statuses may still be withdrawn.
+__all__ = ["CONSTRAINTS", "OPEN_STATUSES", "RequestError", "all_requests", "committed_rotations",
+           "decide", "file_request", "organisation_choices", "person_requests", "plan_rotations",
+           "plan_version", "plan_versions", "request", "request_history", "run", "save_plan",
+           "withdraw_request"]
 
 
 class RequestError(ValueError):
