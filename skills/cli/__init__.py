@@ -28,7 +28,8 @@ Handler = Callable[[argparse.Namespace], int]
 # Planner modules add their subcommands here (see `register_plan`), so this file stays small.
 PLAN_COMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Handler, str]] = {}
 # Command groups: each module has `add_commands(commands, db)` adding its subparsers.
-COMMAND_MODULES = ("skills.cli.data", "skills.cli.requests", "skills.cli.history")
+COMMAND_MODULES = ("skills.cli.data", "skills.cli.requests", "skills.cli.history",
+                   "skills.cli.succession")
 PLANNER_MODULES = ("skills.cli.rotations", "skills.cli.mentoring", "skills.cli.hiring")
 
 

@@ -1,0 +1,129 @@
+"""Succession use cases: the analysis as the caller may see it, and HR's export.
+
+Who sees what: HR and the system (command line) see and export every key person; a manager
+sees the key people of their own teams (`Caller.teams`) and exports nothing, personal data
+being HR's; engineers see no succession plan at all. The slates are always chosen for the
+whole organisation, because the cap on slates per successor is organisation-wide; a manager
+then sees the rows of their teams.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Literal
+
+import pandas as pd
+
+from skills.access import Caller, NotAllowed, Permission, Role
+from skills.exports import to_csv_bytes, to_xlsx_bytes
+from skills.growth import PlannedLearning
+from skills.organisation import Organisation
+from skills.plans.contract import Deadline
+from skills.plans.succession import (
+    EXPORT_COLUMNS,
+    SuccessionInputError,
+    SuccessionOptions,
+    SuccessionPlan,
+    export_frame,
+    plan_succession,
+)
+from skills.services import hiring as hiring_service
+from skills.store import Store
+
+__all__ = ["EXPORT_COLUMNS", "Format", "SuccessionInputError", "SuccessionOptions",
+           "SuccessionPlan", "SuccessionUnavailable", "analyse", "export", "export_table",
+           "learning_under_way", "manager_caller", "managers", "visible_teams", "within"]
+
+Format = Literal["csv", "xlsx"]
+MEDIA_TYPES = {"csv": "text/csv",
+               "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+class SuccessionUnavailable(Exception):
+    """No plan to export: the message says why, in words for HR."""
+
+
+def visible_teams(caller: Caller) -> frozenset[str] | None:
+    """The teams whose key people `caller` may see; None means every team."""
+    if caller.role in (Role.HR, Role.SYSTEM):
+        return None
+    if caller.role == Role.MANAGER:
+        return frozenset(caller.teams)
+    raise NotAllowed(f"the {caller.role.value} role may not see succession plans; ask HR "
+                     "or your manager")
+
+
+def managers(store: Store) -> pd.DataFrame:
+    """People who manage someone: person_id, name, team, and the teams they answer for."""
+    people = store.read("people")
+    reports = people.dropna(subset=["manager_id"])
+    teams = reports.groupby("manager_id")["team"].agg(lambda t: tuple(sorted(set(t))))
+    found = people[people["person_id"].isin(teams.index)][["person_id", "name", "team"]]
+    found = found.assign(teams=[tuple(sorted(set(teams[p]) | {t}))
+                                for p, t in zip(found["person_id"], found["team"],
+                                                strict=True)])
+    return found.sort_values("name").reset_index(drop=True)
+
+
+def manager_caller(store: Store, person_id: str) -> Caller:
+    """A manager as the single sign-on will hand them over: their own team and the teams of
+    the people who report to them."""
+    found = managers(store)
+    row = found[found["person_id"] == person_id]
+    teams = frozenset(row["teams"].iloc[0]) if len(row) else frozenset()
+    return Caller(Role.MANAGER, person_id=person_id, teams=teams)
+
+
+def learning_under_way(store: Store) -> list[PlannedLearning]:
+    """Accepted mentoring pairs and approved rotations, and what they are expected to teach."""
+    return hiring_service.planned_learning(store)
+
+
+def analyse(store: Store, options: SuccessionOptions | None = None) -> SuccessionPlan:
+    """The whole succession analysis, limited to what the store's caller may see."""
+    teams = visible_teams(store.caller)
+    options = options or SuccessionOptions()
+    options.validate()
+    deadline = Deadline(options.time_limit)
+    dataset = store.dataset()
+    learning = hiring_service.planned_learning(store, dataset)
+    plan = plan_succession(Organisation.of(dataset), options, learning, deadline)
+    return plan if teams is None else within(plan, teams)
+
+
+def within(plan: SuccessionPlan, teams: frozenset[str]) -> SuccessionPlan:
+    """The plan as a manager of `teams` sees it: their key people, their people's N-1, the
+    hidden pairs that involve their people, their teams' bench."""
+    keys = plan.key_people[plan.key_people["team"].isin(teams)].reset_index(drop=True)
+    hidden = plan.hidden[plan.hidden["first_team"].isin(teams)
+                         | plan.hidden["second_team"].isin(teams)].reset_index(drop=True)
+    return replace(
+        plan, key_people=keys,
+        slates=plan.slates[plan.slates["team"].isin(teams)].reset_index(drop=True),
+        impact=plan.impact[plan.impact["team"].isin(teams)].reset_index(drop=True),
+        hidden=hidden,
+        bench_team=plan.bench_team[plan.bench_team["team"].isin(teams)].reset_index(drop=True),
+        reasons=[text for text in keys["note"] if text])
+
+
+def export_table(plan: SuccessionPlan) -> pd.DataFrame:
+    """The export's rows as the page previews them."""
+    return export_frame(plan)
+
+
+def export(store: Store, fmt: Format = "csv", options: SuccessionOptions | None = None,
+           plan: SuccessionPlan | None = None) -> bytes:
+    """The succession plan as a formula-safe CSV or XLSX file; HR and the system only.
+
+    `plan` reuses an analysis the caller already has (the page's); without it, one is run.
+    A plan that failed its checker is never exported.
+    """
+    store.caller.require(Permission.EXPORT_PERSONAL)
+    if fmt not in MEDIA_TYPES:
+        raise SuccessionInputError(f"export as csv or xlsx, not {fmt!r}")
+    plan = plan if plan is not None else analyse(store, options)
+    if not plan.found:
+        problems = "; ".join(v.message for v in plan.violations) or plan.message
+        raise SuccessionUnavailable(f"There is no succession plan to export: {problems}")
+    frame = export_frame(plan)
+    return to_csv_bytes(frame) if fmt == "csv" else to_xlsx_bytes(frame, "succession")
