@@ -17,6 +17,7 @@ PAGES = {
         st.Page("pages/5_rotations.py", title="Rotation plan", icon=":material/event_repeat:"),
         st.Page("pages/6_mentoring.py", title="Mentoring pairs", icon=":material/diversity_3:"),
         st.Page("pages/7_hiring.py", title="Hiring targets", icon=":material/person_add:"),
+        st.Page("pages/8_succession.py", title="Succession", icon=":material/account_tree:"),
     ],
     "Data": [
         st.Page("pages/3_data.py", title="Data", icon=":material/upload_file:"),
