@@ -25,13 +25,29 @@ within = scope_filters("coverage")
 heatmap, teams, bus, gaps = st.tabs(["Heatmap", "Team × discipline", "Bus factor",
                                      "Target gaps"])
 with heatmap:
-    matrix = coverage.ratings_matrix(current, within)
-    shown = matrix["person_id"].nunique()
-    total = sum(coverage.team_members(current).values()) if not within.teams else None
-    if total is not None and shown < total:
-        st.warning(f"Showing the first {shown} of {total} people; filter by team to see the "
-                   "rest.")
-    st.plotly_chart(figures.skills_heatmap(matrix), width="stretch", key="heatmap")
+    view = coverage.heatmap_view(current, within)
+    if view.kind == "teams":
+        st.info(f"{view.people_in_scope:,} people are too many for a row each: this shows "
+                "teams × skills (the share of each team's members who practise the skill). "
+                "Pick a team to see its people.", icon=":material/zoom_out_map:")
+        st.plotly_chart(figures.team_skill_heatmap(view.frame), width="stretch",
+                        key="heatmap-teams")
+        drill = st.selectbox("Team to see person by person", sorted(view.frame["team"].unique()),
+                             index=None, placeholder="Choose a team", key="heatmap-drill")
+        if drill:
+            matrix = coverage.ratings_matrix(current, coverage.scope([drill],
+                                                                     within.disciplines))
+            st.plotly_chart(figures.skills_heatmap(matrix), width="stretch",
+                            key="heatmap-drill-figure")
+    else:
+        st.caption("Proficiency by person and skill, one block per team (★ critical skill).")
+        matrix = view.frame
+        for team, block in matrix.groupby("team", sort=True):
+            st.markdown(f"**{team}**")
+            st.plotly_chart(figures.skills_heatmap(block), width="stretch",
+                            key=f"heatmap-{team}")
+        if matrix.empty:
+            st.plotly_chart(figures.skills_heatmap(matrix), width="stretch", key="heatmap")
 with teams:
     team_view = coverage.team_discipline_coverage(current, within)
     st.plotly_chart(figures.team_discipline_figure(team_view), width="stretch")

@@ -32,8 +32,25 @@ def _discrete_scale(colours: list[str]) -> list[list[object]]:
     return scale
 
 
+def _skill_axis(skills: pd.DataFrame) -> list[list[str]]:
+    names = [f"{n} ★" if c else n for n, c in zip(skills["skill_name"], skills["critical"],
+                                                   strict=True)]
+    return [[discipline_label(d) for d in skills["skill_discipline"]], names]
+
+
+_LEVEL_BAR = {"title": "Level", "tickvals": list(LEVELS),
+              "ticktext": [f"{k} {v}" for k, v in LEVELS.items()],
+              "lenmode": "pixels", "len": 220, "y": 1, "yanchor": "top"}
+# Skill names stand vertically above the cells; this much room keeps the longest readable.
+_LABEL_ROOM = 230
+
+
 def skills_heatmap(matrix: pd.DataFrame) -> go.Figure:
-    """People x skills, people grouped by team and skills by discipline."""
+    """People x skills of one group of people, skills grouped by discipline, labels on top.
+
+    The page draws one of these per team, so the skill labels stand above every block instead
+    of only at the top of a figure thousands of pixels tall.
+    """
     if matrix.empty:
         return empty_figure("No people or skills match the filters")
     people = matrix.drop_duplicates("person_id")[["person_id", "name", "team"]]
@@ -44,9 +61,7 @@ def skills_heatmap(matrix: pd.DataFrame) -> go.Figure:
     levels = levels.loc[people["person_id"], skills["skill_id"]]
     interest = matrix.pivot(index="person_id", columns="skill_id", values="interest")
     interest = interest.loc[people["person_id"], skills["skill_id"]]
-    skill_names = [f"{n} ★" if c else n for n, c in zip(skills["skill_name"], skills["critical"],
-                                                         strict=True)]
-    x = [[discipline_label(d) for d in skills["skill_discipline"]], skill_names]
+    # Name and id: two people can share a name and a team.
     y = [list(people["team"]), [f"{n} · {p}" for n, p in zip(people["name"],
                                                               people["person_id"], strict=True)]]
     hover = [[f"{int(level)} {LEVELS[int(level)]}, interest {int(wish)}"
@@ -54,21 +69,54 @@ def skills_heatmap(matrix: pd.DataFrame) -> go.Figure:
              for level_row, interest_row in zip(levels.to_numpy(), interest.to_numpy(),
                                                 strict=True)]
     figure = go.Figure(go.Heatmap(
-        z=levels.to_numpy(), x=x, y=y, zmin=-0.5, zmax=4.5,
+        z=levels.to_numpy(), x=_skill_axis(skills), y=y, zmin=-0.5, zmax=4.5,
         colorscale=_discrete_scale(LEVEL_SCALE), customdata=hover,
         hovertemplate="%{y[1]} (%{y[0]})<br>%{x[1]}<br>level %{customdata}<extra></extra>",
-        # A fixed-size legend at the top: the heatmap can be thousands of pixels tall.
-        colorbar={"title": "Level", "tickvals": list(LEVELS),
-                  "ticktext": [f"{k} {v}" for k, v in LEVELS.items()],
-                  "lenmode": "pixels", "len": 260, "y": 1, "yanchor": "top"},
-        xgap=1, ygap=1,
+        colorbar=_LEVEL_BAR, xgap=1, ygap=1,
     ))
-    height = max(420, 16 * len(people) + 260)
     figure.update_layout(
-        title="Proficiency by person and skill (★ critical)",
-        height=height, margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        height=max(300, 18 * len(people) + _LABEL_ROOM + 20),
+        margin={"l": 10, "r": 10, "t": _LABEL_ROOM, "b": 10},
         xaxis={"side": "top", "tickangle": -90},
         yaxis={"autorange": "reversed"},
+    )
+    return figure
+
+
+def team_skill_heatmap(frame: pd.DataFrame) -> go.Figure:
+    """Teams x skills for organisations too large for a row per person: the share of each
+    team's members who practise the skill, with counts and the mean level on hover."""
+    if frame.empty:
+        return empty_figure("No teams or skills match the filters")
+    skills = (frame.drop_duplicates("skill_id")[["skill_id", "skill_name", "skill_discipline",
+                                                 "critical"]]
+              .sort_values(["skill_discipline", "skill_name"]))
+    teams = sorted(frame["team"].unique())
+    share = frame.assign(share=frame["practitioners"] / frame["members"].clip(lower=1))
+    z = share.pivot(index="team", columns="skill_id", values="share").loc[teams,
+                                                                          skills["skill_id"]]
+    count = frame.pivot(index="team", columns="skill_id", values="practitioners").loc[
+        teams, skills["skill_id"]]
+    members = frame.drop_duplicates("team").set_index("team")["members"].loc[teams]
+    mean = frame.pivot(index="team", columns="skill_id", values="mean_level").loc[
+        teams, skills["skill_id"]]
+    hover = [[f"{int(c)} of {int(m)} practise it, mean level {v:.1f}"
+              for c, v in zip(crow, vrow, strict=True)]
+             for crow, vrow, m in zip(count.to_numpy(), mean.to_numpy(), members.to_numpy(),
+                                      strict=True)]
+    figure = go.Figure(go.Heatmap(
+        z=z.to_numpy(), x=_skill_axis(skills), y=[f"{t} ({int(m)})" for t, m in
+                                                 zip(teams, members, strict=True)],
+        zmin=0, zmax=1, colorscale=[[0, LEVEL_SCALE[0]], [1, LEVEL_SCALE[-1]]],
+        customdata=hover, xgap=1, ygap=1,
+        hovertemplate="%{y}<br>%{x[1]}<br>%{customdata}<extra></extra>",
+        colorbar={"title": "Share practising", "tickformat": ".0%", "lenmode": "pixels",
+                  "len": 220, "y": 1, "yanchor": "top"},
+    ))
+    figure.update_layout(
+        height=max(300, 20 * len(teams) + _LABEL_ROOM + 20),
+        margin={"l": 10, "r": 10, "t": _LABEL_ROOM, "b": 10},
+        xaxis={"side": "top", "tickangle": -90}, yaxis={"autorange": "reversed"},
     )
     return figure
 

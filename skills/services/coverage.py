@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import pandas as pd
 
@@ -12,6 +13,9 @@ from skills.taxonomy import DISCIPLINES as DISCIPLINES  # the pages' discipline 
 
 # Heatmaps of more people than this are unreadable; the page asks for a filter instead.
 HEATMAP_MAX_PEOPLE = 400
+# One row per person is still a picture up to about this many people; beyond it the page shows
+# teams x skills and offers a drill-down into one team.
+PERSON_ROWS_MAX = 250
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,25 @@ def ratings_matrix(store: Store, within: Scope = ALL,
                    max_people: int = HEATMAP_MAX_PEOPLE) -> pd.DataFrame:
     """People x skills in long form, unrated pairs at level 0."""
     return store.read("ratings_matrix", max_people=max_people, **within.params())
+
+
+@dataclass(frozen=True)
+class HeatmapView:
+    """What the coverage heatmap draws: one row per person, or per team when too many."""
+
+    kind: Literal["people", "teams"]
+    frame: pd.DataFrame
+    people_in_scope: int
+
+
+def heatmap_view(store: Store, within: Scope = ALL) -> HeatmapView:
+    """People x skills for a small scope, else teams x skills (practitioners, mean level)."""
+    members = team_members(store)
+    chosen = [t for t in within.teams if t in members] if within.teams else list(members)
+    in_scope = sum(members[t] for t in chosen)
+    if in_scope <= PERSON_ROWS_MAX:
+        return HeatmapView("people", ratings_matrix(store, within, PERSON_ROWS_MAX), in_scope)
+    return HeatmapView("teams", store.read("team_skill_coverage", **within.params()), in_scope)
 
 
 @dataclass(frozen=True)
