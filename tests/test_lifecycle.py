@@ -254,3 +254,129 @@ def test_request_ids_are_never_reused(store: Store, deleted: bool) -> None:
                              earliest_quarter=1, latest_quarter=4, priority=1)
     assert second == "R010"
     assert RS.request_history(store, second)["status"].tolist() == ["requested"]
+
+
+# --- the reload story through the real pages (Streamlit AppTest) -------------------------------
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+PAGES = ("pages/1_overview.py", "pages/2_coverage.py", "pages/3_data.py",
+         "pages/4_rotation_requests.py", "pages/5_rotations.py", "pages/6_mentoring.py",
+         "pages/7_hiring.py")
+
+
+def _as(app, role: str, page: str):
+    app.session_state["role"] = role  # the sidebar's "Viewing as"
+    app.switch_page(page).run()
+    _no_failure(app)
+    return app
+
+
+def _no_failure(app) -> None:
+    assert not app.exception, app.exception
+    failures = [e.value for e in app.error if "Something went wrong" in e.value]
+    assert not failures, failures
+
+
+def _frames_with(app, columns: list[str]) -> list[pd.DataFrame]:
+    """The page's tables with exactly these columns (AppTest does not expose their keys)."""
+    return [f.value for f in app.dataframe if list(f.value.columns) == columns]
+
+
+def _approve(app, label_part: str, rationale: str) -> None:
+    pick = app.selectbox(key="rp-decide-pick")
+    position = next(i for i, label in enumerate(pick.options) if label_part in label)
+    pick.select_index(position)
+    app.radio(key="rp-decision").set_value("approved")
+    app.text_input(key="rp-rationale").input(rationale)
+    app.button(key="FormSubmitter:rp-decide-Record decision").click().run()
+    _no_failure(app)
+    assert not [e.value for e in app.error if e.value.startswith("Not recorded")]
+
+
+def test_the_reload_story_through_the_pages(tmp_path: Path, monkeypatch) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    db = tmp_path / "app.duckdb"
+    monkeypatch.setenv("CROSSTRAIN_DB", str(db))
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.run()
+    _no_failure(app)
+
+    # An engineer files a request.
+    _as(app, "engineer", "pages/4_rotation_requests.py")
+    app.selectbox(key="rr-person").set_value("P010")
+    app.selectbox(key="rr-host").set_value("Serving")
+    app.radio(key="rr-priority").set_value(3)
+    app.button(key="FormSubmitter:rr-form-File request").click().run()
+    _no_failure(app)
+    assert [s.value for s in app.success] == ["Request R009 filed. It takes part in the next "
+                                              "plan."]
+
+    # A manager plans and approves the rotation.
+    _as(app, "manager", "pages/5_rotations.py")
+    app.button(key="rp-run").click().run()
+    _no_failure(app)
+    app.button(key="rp-save").click().run()
+    assert "Saved as plan version 1." in [s.value for s in app.success]
+    _approve(app, "(request R009)", "Serving agreed to host")
+
+    # HR loads this quarter's matrix, in which P010 has left: the preview says what it changes.
+    folder = changed_sample(tmp_path / "q2")
+    files = [(p.name, p.read_bytes(), "text/csv") for p in sorted(folder.glob("*.csv"))]
+    _as(app, "hr", "pages/3_data.py")
+    app.file_uploader(key="uploads-0").set_value(files).run()
+    _no_failure(app)
+    assert "**1 person leaves** the matrix:" in [m.value for m in app.markdown]
+    [leaving] = _frames_with(app, ["person_id", "name", "team"])
+    assert leaving["person_id"].tolist() == ["P010"]
+    [affected] = _frames_with(app, ["kind", "item", "request_id", "reason"])
+    assert set(affected["kind"]) == {"Rotation request", "Approved rotation"}
+    assert set(affected["reason"]) == {"P010 is no longer in the matrix"}
+    app.button(key="replace").click().run()
+    _no_failure(app)
+    assert any(s.value.startswith("Dataset replaced: snapshot 2") for s in app.success)
+    [waiting] = _frames_with(app, ["kind", "item", "request_id", "reason"])
+    assert set(waiting["item"]) == set(affected["item"])
+
+    # The manager plans again and approves again; every page still opens.
+    _as(app, "manager", "pages/5_rotations.py")
+    app.button(key="rp-run").click().run()
+    _no_failure(app)
+    app.button(key="rp-save").click().run()
+    assert "Saved as plan version 2." in [s.value for s in app.success]
+    # The picker keeps the version it showed before the save; choose the new one.
+    app.selectbox(key="rp-version-pick").set_value(2).run()
+    pick = app.selectbox(key="rp-decide-pick")
+    assert not any("Hugo Ferreira" in label for label in pick.options)
+    _approve(app, "", "Agreed with both teams")
+    for page in PAGES:
+        for role in ("manager", "engineer", "hr"):
+            _as(app, role, page)
+    _as(app, "manager", "pages/1_overview.py")
+    assert any("need a decision" in w.value for w in app.warning)
+
+    # Another engineer files: a new id, not one an earlier request had.
+    _as(app, "engineer", "pages/4_rotation_requests.py")
+    app.selectbox(key="rr-person").set_value("P011")
+    app.selectbox(key="rr-host").set_value("Serving")
+    app.button(key="FormSubmitter:rr-form-File request").click().run()
+    _no_failure(app)
+    assert [s.value for s in app.success] == ["Request R010 filed. It takes part in the next "
+                                              "plan."]
+
+    check = Store(db)
+    try:
+        requests = RS.all_requests(check).set_index("request_id")
+        assert list(requests.index) == [f"R{n:03d}" for n in range(1, 11)]  # nothing lost
+        assert requests.loc["R009", ["person_id", "status", "needs_decision"]].tolist() == [
+            "P010", "approved", "P010 is no longer in the matrix"]
+        assert RS.request_history(check, "R009")["status"].tolist() == [
+            "requested", "proposed", "approved"]
+        assert RS.plan_versions(check)["version"].tolist() == [2, 1]
+        first = RS.plan_rotations(check, 1)
+        assert first.loc[first["request_id"] == "R009", "decision"].tolist() == ["approved"]
+        second = RS.plan_rotations(check, 2)
+        assert (second["decision"] == "approved").sum() >= 1
+        assert data.snapshots(check)["snapshot"].tolist() == [1, 2]
+    finally:
+        check.close()
