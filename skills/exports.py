@@ -44,6 +44,15 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     return ("\ufeff" + to_csv(frame)).encode("utf-8")
 
 
+# XML turns a bare CR into LF on reading, so OOXML spells it _x000D_; an _xHHHH_ already in
+# the text gets its underscore escaped (_x005F_) so that it reads back as typed.
+_OOXML_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
+
+
+def _xlsx_text(value: str) -> str:
+    return _OOXML_ESCAPE.sub("_x005F_", value).replace("\r", "_x000D_")
+
+
 def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "export") -> bytes:
     """An .xlsx workbook of `frame`, neutralised like the CSV: text cells (IDs included, so
     `000123` stays `000123`) are stored as text with the text format, never as formulas."""
@@ -61,6 +70,7 @@ def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "export") -> bytes:
     for cells in page.iter_rows(min_row=1):
         for cell in cells:
             if isinstance(cell.value, str):
+                cell.value = _xlsx_text(cell.value)
                 cell.data_type = "s"  # openpyxl would read a leading = as a formula
                 cell.number_format = "@"
     buffer = io.BytesIO()

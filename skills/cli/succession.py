@@ -12,11 +12,11 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from skills.cli import EXIT_INFEASIBLE, EXIT_INVALID, EXIT_OK, EXIT_TIMEOUT, open_loaded_store
 
-FORMATS = {".csv": "csv", ".xlsx": "xlsx"}
+FORMATS: dict[str, Literal["csv", "xlsx"]] = {".csv": "csv", ".xlsx": "xlsx"}
 
 
 def _export_succession(args: argparse.Namespace) -> int:

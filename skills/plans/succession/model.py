@@ -376,8 +376,8 @@ def _solve_highs(cands: Candidates, n_keys: int, options: SuccessionOptions,
     bonus = slot_bonus_units(b)
     units = cands.units()
     problem = pulp.LpProblem("succession_slates", pulp.LpMaximize)
-    pick = [pulp.LpVariable(f"x{a}", cat=pulp.LpBinary) for a in range(len(cands))]
-    slot = [[pulp.LpVariable(f"y{k}_{j}", cat=pulp.LpBinary) for j in range(b)]
+    pick = [problem.add_variable(f"x{a}", cat=pulp.LpBinary) for a in range(len(cands))]
+    slot = [[problem.add_variable(f"y{k}_{j}", cat=pulp.LpBinary) for j in range(b)]
             for k in range(n_keys)]
     problem += (pulp.lpSum(int(u) * x for u, x in zip(units, pick, strict=True))
                 + pulp.lpSum(int(bonus[j]) * slot[k][j] for k in range(n_keys)
