@@ -23,6 +23,9 @@ def test_load_then_coverage_json(tmp_path):
     loaded = run("load", str(SAMPLE_DIR), "--db", str(db))
     assert loaded.returncode == 0, loaded.stderr
     assert json.loads(loaded.stdout)["people"] == 120
+    # Each load is a numbered snapshot with the SHA-256 of what was read.
+    assert json.loads(loaded.stdout)["snapshot"] == 1
+    assert len(json.loads(loaded.stdout)["sha256"]) == 64
 
     result = run("coverage", "--db", str(db))
     assert result.returncode == 0, result.stderr
