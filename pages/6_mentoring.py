@@ -150,8 +150,9 @@ with network:
 with bus:
     st.caption("Practitioners (level ≥ 3) per critical skill now, and once every mentee in "
                "the plan reaches level 3.")
-    change = mentoring.bus_factor_change(org, plan.pairs)
-    st.plotly_chart(mentoring_figures.bus_factor_change_figure(change), width="stretch",
+    change = mentoring.practitioners_after_mentoring(org, plan.pairs)
+    st.plotly_chart(mentoring_figures.practitioners_after_mentoring_figure(change),
+                    width="stretch",
                     key="mentoring-bus")
     st.dataframe(change, hide_index=True)
 

@@ -1,8 +1,10 @@
 """`python -m skills plan mentoring`: mentoring pairs across specialties, headless.
 
 Writes mentor_id, mentee_id, skill_id and score per pair (`--out`, formula-safe through
-`skills.exports.to_csv`) and prints one JSON line: status, objective, pairs, seconds.
-Exit codes: 0 a plan (possibly empty, the reason on stderr), 2 invalid input, 4 no plan in time.
+`skills.exports.to_csv`) and prints one JSON line: status, objective, bound, gap, seconds,
+message, pairs, greedy. `--time-limit` bounds the whole command from the moment it starts,
+reading the database included. Exit codes: 0 a plan (possibly empty, the reason on stderr),
+1 an error in the planner, 2 invalid input, 4 no plan in time.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 
 from skills import cli
@@ -23,6 +26,7 @@ from skills.plans.mentoring import (
 from skills.services.mentoring import plan_from_store
 
 DEFAULTS = MentoringOptions()
+EXIT_ERROR = 1
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -40,19 +44,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ignore-accepted", action="store_true",
                         help="do not keep the pairs accepted on the page fixed")
     parser.add_argument("--time-limit", type=float, default=DEFAULTS.time_limit,
-                        help="seconds for the solver (default 60)")
+                        help="seconds for the whole command, reading the data included "
+                             "(default 60)")
     parser.add_argument("--out", type=Path, default=Path("pairs.csv"),
                         help="CSV file for the pairs (default pairs.csv)")
 
 
 def handle(args: argparse.Namespace) -> int:
+    started = time.monotonic()
     store = cli.open_loaded_store(args)
     options = MentoringOptions(
         min_mentor_level=args.min_mentor_level, mentor_capacity=args.mentor_capacity,
         max_mentors=args.max_mentors, weights=Weights(cross=args.cross_weight),
         exclude=frozenset(args.exclude), time_limit=args.time_limit)
     try:
-        plan, _ = plan_from_store(store, options, keep_accepted=not args.ignore_accepted)
+        plan, _ = plan_from_store(store, options, keep_accepted=not args.ignore_accepted,
+                                  started=started)
     except MentoringInputError as error:
         print(f"error: {error}", file=sys.stderr)
         return cli.EXIT_INVALID
@@ -62,6 +69,11 @@ def handle(args: argparse.Namespace) -> int:
     if plan.status == "timeout":
         print(plan.message, file=sys.stderr)
         return cli.EXIT_TIMEOUT
+    if plan.status == "error":
+        print(f"error: {plan.message}", file=sys.stderr)
+        for reason in plan.reasons:
+            print(f"  {reason}", file=sys.stderr)
+        return EXIT_ERROR
     if plan.pairs.empty or plan.status != "optimal":
         print(plan.message, file=sys.stderr)
     args.out.parent.mkdir(parents=True, exist_ok=True)

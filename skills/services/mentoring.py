@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 
 import pandas as pd
 
 from skills.access import Permission
+from skills.organisation import Organisation
 from skills.plans.mentoring import (
     MentoringInputError,
     MentoringOptions,
     MentoringPlan,
-    Organisation,
-    organisation,
     plan_mentoring,
 )
 from skills.services.coverage import Scope
@@ -60,11 +60,17 @@ def with_decisions(store: Store, options: MentoringOptions,
 
 
 def plan_from_store(store: Store, options: MentoringOptions | None = None,
-                    keep_accepted: bool = True) -> tuple[MentoringPlan, Organisation]:
-    """Plan for the stored organisation, honouring the stored decisions."""
+                    keep_accepted: bool = True,
+                    started: float | None = None) -> tuple[MentoringPlan, Organisation]:
+    """Plan for the stored organisation, honouring the stored decisions.
+
+    `started` (time.monotonic) counts the caller's own work, such as reading the store, into
+    the time limit.
+    """
+    started = time.monotonic() if started is None else started
     options = with_decisions(store, options or MentoringOptions(), keep_accepted)
-    org = organisation(store.dataset())
-    return plan_mentoring(org, options), org
+    org = Organisation.of(store.dataset())
+    return plan_mentoring(org, options, started=started), org
 
 
 def pairs_view(pairs: pd.DataFrame, decisions: pd.DataFrame,

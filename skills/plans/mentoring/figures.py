@@ -41,7 +41,7 @@ def network_figure(graph: nx.Graph, positions: dict[str, tuple[float, float]],
         figure.add_trace(go.Scatter(
             x=[positions[n][0] for n, _ in chosen], y=[positions[n][1] for n, _ in chosen],
             mode="markers", name=DISCIPLINES.get(code, "Other") if code else "Other",
-            marker={"size": 11, "color": DISCIPLINE_COLOURS.get(code, OTHER_COLOUR),
+            marker={"size": 11, "color": DISCIPLINE_COLOURS.get(code or "", OTHER_COLOUR),
                     "line": {"width": 1, "color": "white"}},
             text=[f"{d['name']} ({n})<br>{d['team']}<br>mentors {_out(graph, n)}, "
                   f"learns from {_in(graph, n)}" for n, d in chosen],
@@ -76,8 +76,9 @@ def _in(graph: nx.Graph, node: str) -> int:
     return sum(1 for _, _, d in graph.edges(node, data=True) if d.get("mentee") == node)
 
 
-def bus_factor_change_figure(change: pd.DataFrame) -> go.Figure:
-    """Holders now and once the mentees reach level 3, per (critical) skill."""
+def practitioners_after_mentoring_figure(change: pd.DataFrame) -> go.Figure:
+    """Practitioners now and once the mentees reach practitioner level, per (critical) skill;
+    `change` is `explain.practitioners_after_mentoring`."""
     order = change.sort_values(["holders_now", "name"], ascending=[False, False])
     figure = go.Figure()
     figure.add_trace(go.Bar(y=order["name"], x=order["holders_now"], orientation="h",

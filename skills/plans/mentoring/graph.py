@@ -14,8 +14,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from skills.organisation import PRACTITIONER_LEVEL
-from skills.plans.mentoring import Organisation
+from skills.organisation import PRACTITIONER_LEVEL, Organisation
 
 # A spring layout of more nodes than this takes seconds and draws a hairball; callers filter.
 MAX_LAYOUT_NODES = 600
@@ -48,12 +47,14 @@ def skill_graph(org: Organisation, people: Iterable[str] | None = None,
     """People and the skills they hold at `min_level` or above (organisation-wide holders)."""
     graph = nx.Graph()
     wanted = set(people) if people is not None else set(org.person_ids)
-    holders = (org.level >= min_level).sum(axis=0)
+    # The practitioners (and their count, the bus factor) as skills.organisation defines them.
+    held = org.practitioners() if min_level == PRACTITIONER_LEVEL else org.level >= min_level
+    holders = held.sum(axis=0)
     for s, skill_id in enumerate(org.skill_ids):
         graph.add_node(skill_node(skill_id), kind="skill", skill_id=skill_id,
                        name=org.skill_names[s], critical=bool(org.critical[s]),
                        holders=int(holders[s]))
-    rows, cols = np.nonzero(org.level >= min_level)
+    rows, cols = np.nonzero(held)
     for p, s in zip(rows.tolist(), cols.tolist(), strict=True):
         person_id = org.person_ids[p]
         if person_id not in wanted:
