@@ -14,9 +14,7 @@ import pandas as pd
 
 from skills.dataset import Dataset
 from skills.organisation import (
-    EXPERT_LEVEL,
     KEEN_INTEREST,
-    PRACTITIONER_LEVEL,
     Organisation,
     grown_levels,
     mentor_level_for,
@@ -75,6 +73,7 @@ def check_actions(dataset: Dataset, options: HiringOptions,
     costs = options.costs
     acting: dict[str, str] = {}
     grown: dict[str, tuple[str, int]] = {}
+    mentor_of: dict[str, str | None] = {}
     moved: dict[str, str] = {}
     hires: list[PlannedAction] = []
     hire_numbers: set[int] = set()
@@ -130,6 +129,7 @@ def check_actions(dataset: Dataset, options: HiringOptions,
                 broken("grow", f"grow of {person_id} to {level} in {skill_id} meets no target "
                                "of their own team")
             grown[person_id] = (skill_id, level)
+            mentor_of[person_id] = action.mentor_id
         else:
             if not options.allow_move:
                 broken("move", f"move of {person_id} although moves are switched off")
@@ -142,7 +142,7 @@ def check_actions(dataset: Dataset, options: HiringOptions,
 
     if grown and options.grow_slots_per_mentor() == 0:
         broken("mentor", f"nobody can grow a level within {options.horizon} quarter(s)")
-    found += _mentor_violations(org, options, grown)
+    found += _mentor_violations(org, options, grown, mentor_of)
 
     for hire in hires:
         if not options.allow_hire:
@@ -184,23 +184,36 @@ def check_actions(dataset: Dataset, options: HiringOptions,
 
 
 def _mentor_violations(org: Organisation, options: HiringOptions,
-                       grown: dict[str, tuple[str, int]]) -> list[Violation]:
-    """Each grow needs a free slot with someone else at the mentor level."""
+                       grown: dict[str, tuple[str, int]],
+                       mentor_of: dict[str, str | None]) -> list[Violation]:
+    """Each grow names a mentor: someone else, at the mentor level in the skill now, and a
+    mentor is one person, coaching at most `grow_slots_per_mentor` people over the horizon
+    whatever the skills."""
     found = []
     slots = options.grow_slots_per_mentor()
-    for skill_id in sorted({s for s, _ in grown.values()}):
-        s = org.skill_index.get(skill_id)
-        for mentor_level in (PRACTITIONER_LEVEL, EXPERT_LEVEL):
-            wanted = [p for p, (k, lv) in grown.items()
-                      if k == skill_id and mentor_level_for(lv) >= mentor_level]
-            if not wanted:
-                continue
-            mentors = 0 if s is None else int((org.level[:, s] >= mentor_level).sum())
-            if len(wanted) > slots * mentors:
-                found.append(Violation("mentor", (
-                    f"{len(wanted)} grows in {skill_id} need mentors at level "
-                    f">= {mentor_level}, but only {mentors} exist with {slots} slot(s) each "
-                    f"in {options.horizon} quarters")))
+    coached: dict[str, list[str]] = defaultdict(list)
+    for person_id, (skill_id, level) in sorted(grown.items()):
+        mentor_id = mentor_of.get(person_id)
+        wanted = mentor_level_for(level)
+        if not mentor_id:
+            found.append(Violation("mentor", f"grow of {person_id} in {skill_id} names no "
+                                             "mentor"))
+        elif mentor_id == person_id:
+            found.append(Violation("mentor", f"{person_id} cannot mentor themselves"))
+        elif mentor_id not in org.person_index:
+            found.append(Violation("mentor", f"grow of {person_id} names unknown mentor "
+                                             f"{mentor_id!r}"))
+        elif org.level_of(mentor_id, skill_id) < wanted:
+            found.append(Violation("mentor", (
+                f"{mentor_id} mentors {person_id} in {skill_id} at level "
+                f"{org.level_of(mentor_id, skill_id)}, below the {wanted} it needs")))
+        else:
+            coached[mentor_id].append(person_id)
+    for mentor_id, people in sorted(coached.items()):
+        if len(people) > slots:
+            found.append(Violation("mentor", (
+                f"{mentor_id} mentors {len(people)} people ({', '.join(people)}), but one "
+                f"mentor grows at most {slots} in {options.horizon} quarters")))
     return found
 
 

@@ -7,6 +7,8 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import cast
 
+import numpy as np
+
 from skills.organisation import (
     KEEN_INTEREST,
     PRACTITIONER_LEVEL,
@@ -84,26 +86,57 @@ def split_hires(needs: list[tuple[int, int]], skills_per_hire: int) -> list[list
 
 
 def assign_mentors(inp: HiringInput, grows: list[tuple[str, int]]) -> dict[str, str]:
-    """A named mentor per grow, same team first, within each mentor's slots."""
+    """A named mentor per grow, within each mentor's slots across all their skills.
+
+    An exact assignment (a min-cost flow: grow -> eligible mentor -> slots), so whenever the
+    model found room for the grows every grow gets a mentor; among the assignments it prefers
+    a mentor in the grower's own team, then a practitioner over an expert (experts are the
+    only ones who can coach growth to Expert).
+    """
+    from ortools.graph.python import min_cost_flow
+
+    if not grows:
+        return {}
     org = inp.org
     slots = inp.options.grow_slots_per_mentor()
-    left: dict[tuple[str, str], int] = defaultdict(lambda: slots)
-    result = {}
-    # Growth to Expert first: only experts can mentor it, so they must not be used up.
-    order = sorted(grows, key=lambda g: (-inp.targets[g[1]].min_level, g[0]))
-    for person_id, i in order:
+    tails: list[int] = []
+    heads: list[int] = []
+    unit_costs: list[int] = []
+    mentors: dict[int, int] = {}          # person row -> node
+    n_grows = len(grows)
+    source, sink = 0, 1
+    for g, (person_id, i) in enumerate(grows):
         target = inp.targets[i]
-        wanted = mentor_level_for(target.min_level)
         levels = org.level[:, org.skill_index[target.skill_id]]
-        candidates = sorted(
-            ((str(org.person_ids[m]), int(levels[m])) for m in (levels >= wanted).nonzero()[0]
-             if org.person_ids[m] != person_id
-             and left[(str(org.person_ids[m]), target.skill_id)] > 0),
-            key=lambda c: (inp.people[c[0]].team != target.team, c[1], c[0]))
-        if candidates:
-            mentor = candidates[0][0]
-            left[(mentor, target.skill_id)] -= 1
-            result[person_id] = mentor
+        me = org.person_index[person_id]
+        for m in np.flatnonzero(levels >= mentor_level_for(target.min_level)).tolist():
+            if m == me:
+                continue
+            node = mentors.setdefault(m, 2 + n_grows + len(mentors))
+            tails.append(2 + g)
+            heads.append(node)
+            other_team = org.team_code[m] != org.team_code[me]
+            unit_costs.append(10 * int(other_team) + int(levels[m]))
+    tails += [source] * n_grows + list(mentors.values())
+    heads += [2 + g for g in range(n_grows)] + [sink] * len(mentors)
+    capacities = [1] * (len(tails) - len(mentors)) + [slots] * len(mentors)
+    unit_costs += [0] * (n_grows + len(mentors))
+    flow = min_cost_flow.SimpleMinCostFlow()
+    arcs = flow.add_arcs_with_capacity_and_unit_cost(
+        np.array(tails, dtype=np.int64), np.array(heads, dtype=np.int64),
+        np.array(capacities, dtype=np.int64), np.array(unit_costs, dtype=np.int64))
+    flow.set_node_supply(source, n_grows)
+    flow.set_node_supply(sink, -n_grows)
+    for node in range(2, 2 + n_grows + len(mentors)):
+        flow.set_node_supply(node, 0)
+    if flow.solve_max_flow_with_min_cost() != flow.OPTIMAL:
+        return {}
+    row_of = {node: m for m, node in mentors.items()}
+    result = {}
+    for arc in arcs.tolist()[:len(tails) - n_grows - len(mentors)]:
+        if flow.flow(arc) > 0:
+            person_id = grows[flow.tail(arc) - 2][0]
+            result[person_id] = str(org.person_ids[row_of[flow.head(arc)]])
     return result
 
 
@@ -228,7 +261,7 @@ def _why_nobody_grows(inp: HiringInput, target: Target) -> str:
         return (f"nobody can grow a level in {inp.options.horizon} quarter(s) (it takes "
                 f"{QUARTERS_PER_LEVEL})")
     mentor_level = mentor_level_for(target.min_level)
-    if inp.mentor_capacity.get((target.skill_id, mentor_level), 0) == 0:
+    if not (inp.org.level[:, inp.org.skill_index[target.skill_id]] >= mentor_level).any():
         return f"nobody in the organisation is at {level_word(mentor_level)} to mentor it"
     return (f"no member is at {level_word(target.min_level - 1)} with interest "
             f">= {KEEN_INTEREST}")

@@ -8,14 +8,13 @@ from __future__ import annotations
 import heapq
 from collections import defaultdict
 
-from skills.organisation import PRACTITIONER_LEVEL, mentor_level_for
 from skills.plans.hiring.model import (
     GROW,
     MOVE,
     Choice,
+    GrowKind,
     GrowOption,
     HiringInput,
-    Target,
     choice_cost,
     pure_hiring,
 )
@@ -28,7 +27,7 @@ def greedy(inp: HiringInput) -> Choice | None:
     choice = Choice()
     remaining = [t.deficit for t in inp.targets]
     used: set[str] = set()
-    mentors = dict(inp.mentor_capacity)
+    mentors = _MentorBook(inp)
 
     if inp.grow_options and (not options.allow_hire or costs.grow < costs.hire):
         by_target: dict[int, list[GrowOption]] = defaultdict(list)
@@ -38,12 +37,11 @@ def greedy(inp: HiringInput) -> Choice | None:
             flexibility[option.person_id] += 1
         order = sorted(by_target, key=lambda i: (-inp.targets[i].deficit, i))
         for i in order:
-            target = inp.targets[i]
             for option in sorted(by_target[i], key=lambda o: (flexibility[o.person_id],
                                                              -o.interest, o.person_id)):
                 if remaining[i] == 0:
                     break
-                if option.person_id in used or not _take_mentor(mentors, target):
+                if option.person_id in used or not mentors.take(inp.kind(option)):
                     continue
                 used.add(option.person_id)
                 remaining[i] -= 1
@@ -63,17 +61,23 @@ def greedy(inp: HiringInput) -> Choice | None:
     return choice
 
 
-def _take_mentor(mentors: dict[tuple[str, int], int], target: Target) -> bool:
-    """Book a mentor's slot; growth to Expert needs an expert, which also uses a >= 3 slot."""
-    wanted = mentor_level_for(target.min_level)
-    keys = [(target.skill_id, PRACTITIONER_LEVEL)]
-    if wanted > PRACTITIONER_LEVEL:
-        keys.append((target.skill_id, wanted))
-    if any(mentors.get(key, 0) <= 0 for key in keys):
+class _MentorBook:
+    """Mentor slots left per class; a grow books the least versatile class that can coach it,
+    so that mentors who could coach other kinds of grow stay free for them."""
+
+    def __init__(self, inp: HiringInput) -> None:
+        self.left = {c.index: inp.mentor_slots(c) for c in inp.mentor_classes}
+        self.serving: dict[GrowKind, list[int]] = defaultdict(list)
+        for c in sorted(inp.mentor_classes, key=lambda c: (len(c.kinds), c.index)):
+            for kind in c.kinds:
+                self.serving[kind].append(c.index)
+
+    def take(self, kind: GrowKind) -> bool:
+        for index in self.serving.get(kind, ()):
+            if self.left[index] > 0:
+                self.left[index] -= 1
+                return True
         return False
-    for key in keys:
-        mentors[key] -= 1
-    return True
 
 
 def _greedy_moves(inp: HiringInput, choice: Choice, remaining: list[int]) -> None:

@@ -23,6 +23,14 @@ decides how many people to hire and `explain.split_hires` deals the skills out a
 People in the same source team with the same skills (as far as any target can tell) are
 interchangeable movers and share one integer variable per destination. Both keep the model
 small and its bound tight without cutting off any plan.
+
+Mentors are people: each has `mentees_per_mentor(horizon)` slots across all their skills. The
+model sends every grow of a kind (skill, mentor level) to a class of mentors who could coach
+it; mentors who could coach exactly the same kinds are interchangeable and form one class
+with their slots added up. That is a transportation problem: for whole numbers of grows a
+fractional flow exists exactly when a whole one does (its matrix is totally unimodular), so
+the flow variables are continuous and `explain.assign_mentors` names a mentor for every grow.
+A grower is never their own mentor: they are one level below the target, mentors at or above.
 """
 
 from __future__ import annotations
@@ -39,9 +47,7 @@ import pulp
 
 from skills.dataset import Dataset
 from skills.organisation import (
-    EXPERT_LEVEL,
     KEEN_INTEREST,
-    PRACTITIONER_LEVEL,
     Organisation,
     mentees_per_mentor,
     mentor_level_for,
@@ -162,6 +168,18 @@ class MoveClass:
     destinations: tuple[tuple[str, tuple[int, ...]], ...]  # (team, unmet targets covered)
 
 
+GrowKind = tuple[str, int]   # (skill_id, mentor level the grow needs)
+
+
+@dataclass(frozen=True)
+class MentorClass:
+    """Mentors who could coach exactly the same kinds of grow: interchangeable."""
+
+    index: int
+    kinds: tuple[GrowKind, ...]
+    members: tuple[str, ...]
+
+
 @dataclass
 class HiringInput:
     options: HiringOptions
@@ -170,7 +188,7 @@ class HiringInput:
     targets: list[Target]
     team_targets: dict[str, list[int]]
     grow_options: list[GrowOption]
-    mentor_capacity: dict[tuple[str, int], int]     # (skill, mentor level 3|4) -> people
+    mentor_classes: list[MentorClass]
     move_classes: list[MoveClass]
     source_teams: list[str]
     groups: dict[tuple[str, str], list[int]]        # (team, discipline) -> unmet targets
@@ -181,6 +199,13 @@ class HiringInput:
 
     def level(self, person_id: str, skill_id: str) -> int:
         return self.org.level_of(person_id, skill_id)
+
+    def kind(self, option: GrowOption) -> GrowKind:
+        target = self.targets[option.target]
+        return (target.skill_id, mentor_level_for(target.min_level))
+
+    def mentor_slots(self, mentor_class: MentorClass) -> int:
+        return self.options.grow_slots_per_mentor() * len(mentor_class.members)
 
 
 def members_of(org: Organisation) -> dict[str, Member]:
@@ -222,22 +247,15 @@ def prepare(dataset: Dataset, options: HiringOptions | None = None) -> HiringInp
         targets.append(target)
         team_targets[target.team].append(target.index)
 
-    # Mentors: anyone at the mentor level in the skill, in any team.
     slots = options.grow_slots_per_mentor()
-    mentor_capacity: dict[tuple[str, int], int] = {}
-    for mentor_level in (PRACTITIONER_LEVEL, EXPERT_LEVEL):
-        counts = (org.level >= mentor_level).sum(axis=0)
-        for s in np.flatnonzero(counts).tolist():
-            mentor_capacity[(str(org.skill_ids[s]), mentor_level)] = int(counts[s]) * slots
-
     unmet = [t for t in targets if t.deficit > 0]
     grow_options: list[GrowOption] = []
     if options.allow_grow and slots > 0:
         for target in unmet:
-            wanted = mentor_level_for(target.min_level)
-            if mentor_capacity.get((target.skill_id, wanted), 0) <= 0:
-                continue
             s = org.skill_index[target.skill_id]
+            # Someone else must be able to mentor it: anyone at the mentor level, any team.
+            if not (org.level[:, s] >= mentor_level_for(target.min_level)).any():
+                continue
             for i in org.members(org.team_index[target.team]):
                 person_id = str(org.person_ids[i])
                 if person_id in options.learners:
@@ -245,6 +263,9 @@ def prepare(dataset: Dataset, options: HiringOptions | None = None) -> HiringInp
                 level, interest = int(org.level[i, s]), int(org.interest[i, s])
                 if level == target.min_level - 1 and interest >= KEEN_INTEREST:
                     grow_options.append(GrowOption(person_id, target.index, level, interest))
+    kinds = sorted({(targets[o.target].skill_id, mentor_level_for(targets[o.target].min_level))
+                    for o in grow_options})
+    mentor_classes = _mentor_classes(org, kinds)
 
     source_teams = sorted(
         team for team in set(org.teams)
@@ -255,7 +276,22 @@ def prepare(dataset: Dataset, options: HiringOptions | None = None) -> HiringInp
     for target in unmet:
         groups[(target.team, target.discipline)].append(target.index)
     return HiringInput(options, org, people, targets, dict(team_targets), grow_options,
-                       mentor_capacity, move_classes, source_teams, dict(groups))
+                       mentor_classes, move_classes, source_teams, dict(groups))
+
+
+def _mentor_classes(org: Organisation, kinds: Sequence[GrowKind]) -> list[MentorClass]:
+    """People who could coach some grow the plan may need, grouped by what they could coach."""
+    if not kinds:
+        return []
+    columns = np.array([org.skill_index[s] for s, _ in kinds], dtype=np.int64)
+    needed = np.array([lv for _, lv in kinds], dtype=np.int64)
+    can = org.level[:, columns] >= needed[None, :]
+    classes: dict[tuple[GrowKind, ...], list[str]] = defaultdict(list)
+    for i in np.flatnonzero(can.any(axis=1)).tolist():
+        signature = tuple(kinds[k] for k in np.flatnonzero(can[i]).tolist())
+        classes[signature].append(str(org.person_ids[i]))
+    return [MentorClass(n, signature, tuple(sorted(classes[signature])))
+            for n, signature in enumerate(sorted(classes))]
 
 
 def _move_classes(options: HiringOptions, org: Organisation, source_teams: list[str],
@@ -440,24 +476,31 @@ def build_model(inp: HiringInput, elastic: bool = False) -> Model:
 
     grow_vars: dict[int, pulp.LpVariable] = {}
     per_person: dict[str, list[pulp.LpVariable]] = defaultdict(list)
-    per_mentor: dict[tuple[str, int], list[pulp.LpVariable]] = defaultdict(list)
+    per_kind: dict[GrowKind, list[tuple[pulp.LpVariable, float]]] = defaultdict(list)
     for n, option in enumerate(inp.grow_options):
         grow = problem.add_variable(f"g_{n}", cat=pulp.LpBinary)
         grow_vars[n] = grow
         objective.append((grow, costs.grow))
         cover[option.target].append((grow, 1.0))
         per_person[option.person_id].append(grow)
-        target = inp.targets[option.target]
-        per_mentor[(target.skill_id, PRACTITIONER_LEVEL)].append(grow)
-        if mentor_level_for(target.min_level) > PRACTITIONER_LEVEL:
-            per_mentor[(target.skill_id, EXPERT_LEVEL)].append(grow)
+        per_kind[inp.kind(option)].append((grow, 1.0))
     for grows in per_person.values():
         if len(grows) > 1:
             _row(problem, [(g, 1.0) for g in grows], pulp.LpConstraintLE, 1)
-    for key, grows in per_mentor.items():
-        if len(grows) > inp.mentor_capacity.get(key, 0):
-            _row(problem, [(g, 1.0) for g in grows], pulp.LpConstraintLE,
-                 inp.mentor_capacity.get(key, 0))
+    # Grows of each kind flow to mentor classes that can coach them, within their slots.
+    for mentor_class in inp.mentor_classes:
+        room = inp.mentor_slots(mentor_class)
+        demand = sum(len(per_kind[kind]) for kind in mentor_class.kinds)
+        flows = []
+        for j, kind in enumerate(mentor_class.kinds):
+            flow = problem.add_variable(f"f_{mentor_class.index}_{j}", lowBound=0,
+                                        upBound=min(room, len(per_kind[kind])))
+            per_kind[kind].append((flow, -1.0))
+            flows.append((flow, 1.0))
+        if demand > room:
+            _row(problem, flows, pulp.LpConstraintLE, room)
+    for terms in per_kind.values():
+        _row(problem, terms, pulp.LpConstraintLE, 0)
 
     move_vars: dict[tuple[int, str], pulp.LpVariable] = {}
     slack_rows: dict[int, list[tuple[pulp.LpVariable, float]]] = defaultdict(list)

@@ -54,9 +54,14 @@ def plan_hiring(dataset: Dataset, options: HiringOptions | None = None) -> Hirin
     baseline_cost = choice_cost(inp, baseline) if baseline is not None else None
     model = build_model(inp)
     warm = warm_start(inp, model, baseline) if baseline is not None else None
-    outcome = solve(model.problem, solver=cast(SolverName, options.solver),
-                    time_limit=deadline.remaining(_SOLVER_FLOOR), gap_rel=options.gap_rel,
-                    warm_start=warm, seed=1)
+    if model.problem.variables():
+        outcome = solve(model.problem, solver=cast(SolverName, options.solver),
+                        time_limit=deadline.remaining(_SOLVER_FLOOR), gap_rel=options.gap_rel,
+                        warm_start=warm, seed=1)
+    else:
+        # Targets are unmet and no action is allowed that could close any of them.
+        outcome = SolveOutcome("infeasible", None, None, None, 0.0, {}, options.solver,
+                               "No action can close any gap.")
 
     candidates: list[tuple[tuple[float, int], str, Choice]] = []
     if outcome.values:
