@@ -18,6 +18,10 @@ LABELS = {
     "origin": "Target from",
 }
 
+# Downloads carry the headers shown on screen.
+HEADERS = {key: value if isinstance(value, str) else value["label"]
+           for key, value in LABELS.items()}
+
 st.title("Coverage explorer")
 current = store()
 within = scope_filters("coverage")
@@ -58,11 +62,13 @@ with bus:
     st.plotly_chart(figures.bus_factor_figure(skills, critical_only=critical_only),
                     width="stretch")
     st.dataframe(skills, hide_index=True, column_config=LABELS)
-    st.download_button("Download skill coverage (CSV)", csv_download(current, skills),
+    st.download_button("Download skill coverage (CSV)",
+                       csv_download(current, skills, labels=HEADERS),
                        file_name="skill-coverage.csv", mime="text/csv")
 with gaps:
     target_view = coverage.target_gaps(current, within)
     st.plotly_chart(figures.target_gaps_figure(target_view), width="stretch")
     st.dataframe(target_view, hide_index=True, column_config=LABELS)
-    st.download_button("Download target gaps (CSV)", csv_download(current, target_view),
+    st.download_button("Download target gaps (CSV)",
+                       csv_download(current, target_view, labels=HEADERS),
                        file_name="target-gaps.csv", mime="text/csv")

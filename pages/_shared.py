@@ -78,10 +78,12 @@ def scope_filters(key: str) -> Scope:
     left, right = st.columns(2)
     chosen_teams = left.multiselect("Teams", teams, key=f"{key}-teams",
                                     placeholder="All teams")
-    chosen_disciplines = right.multiselect("Disciplines", list(coverage.DISCIPLINES),
+    chosen_disciplines = right.multiselect("Skill disciplines", list(coverage.DISCIPLINES),
                                            format_func=coverage.DISCIPLINES.get,
                                            key=f"{key}-disciplines",
-                                           placeholder="All disciplines")
+                                           placeholder="Skills of every discipline",
+                                           help="Filters the skills shown, not the people: "
+                                                "to see a discipline's people, pick teams.")
     return Scope(tuple(chosen_teams), tuple(chosen_disciplines))
 
 

@@ -69,3 +69,18 @@ def test_the_team_view_counts_practitioners_like_the_organisation_model(large_db
     for row in view.frame.itertuples(index=False):
         got = row.practitioners
         assert got == expected[org.team_index[row.team], org.skill_index[row.skill_id]]
+
+
+def test_downloads_carry_the_headers_shown_on_screen(sample_db):
+    from skills.services import exports
+
+    frame = coverage.skill_coverage(Store(sample_db))
+    text = exports.csv_download(Store(sample_db), frame, labels={"holders": "Practitioners"})
+    assert text.decode("utf-8-sig").splitlines()[0].split(",")[4] == "Practitioners"
+
+
+def test_the_discipline_filter_says_it_filters_skills(sample_db):
+    app = run_coverage()
+    box = app.multiselect(key="coverage-disciplines")
+    assert box.label == "Skill disciplines"
+    assert "not the people" in box.help
