@@ -13,6 +13,7 @@ from skills.ingest.sample import generate
 from skills.plans import rotations
 from skills.plans.hiring import GROW, HiringOptions, check_actions, plan_hiring
 from skills.services import coverage
+from skills.services import hiring as HS
 from skills.services import mentoring as MS
 from skills.services import rotations as RS
 from skills.services.hiring import planned_learning
@@ -154,3 +155,75 @@ def test_an_accepted_pair_counts_only_when_the_horizon_allows_growth(store, caps
     assert main(["plan", "hiring", "--db", path, "--out", "/dev/null", "--horizon", "2"]) == 0
     captured = capsys.readouterr()
     assert json.loads(captured.out.strip().splitlines()[-1])["planned_learning"] == 1
+
+
+def test_growth_rules_for_pairs_and_rotations_follow_the_organisation_model():
+    """Issue 9: the pure part applies levels_grown and rotation_growth, within the horizon."""
+    from skills.growth import AcceptedPair, ApprovedRotation, from_pairs, from_rotations
+    from skills.organisation import Organisation, levels_grown, rotation_growth
+
+    dataset = generate(people=30, teams=3, skills=8, seed=11, requests=0)
+    org = Organisation.of(dataset)
+    mentor, mentee = (str(p) for p in org.person_ids[:2])
+    skills = [str(s) for s in org.skill_ids]
+    below_expert = next(s for s in skills if org.level_of(mentee, s) < 4)
+    pair = AcceptedPair(mentor, mentee, below_expert)
+    level = org.level_of(mentee, below_expert)
+    assert levels_grown(1) == 0 and from_pairs(org, [pair], horizon=1) == []
+    [grown] = from_pairs(org, [pair], horizon=2)
+    assert (grown.from_level, grown.to_level) == (level, level + levels_grown(2))
+    assert from_pairs(org, [AcceptedPair(mentor, "nobody", below_expert)], horizon=4) == []
+
+    rotator = mentee
+    taught = tuple(skills)
+    items = from_rotations(org, [ApprovedRotation(rotator, "Elsewhere", 2, taught)], horizon=4)
+    expected = {s: rotation_growth(org.level_of(rotator, s)) for s in taught
+                if rotation_growth(org.level_of(rotator, s)) > org.level_of(rotator, s)}
+    assert {i.skill_id: i.to_level for i in items} == expected
+    assert all(i.from_level == 2 and i.to_level == 3 for i in items)
+    # A rotation after the horizon teaches nothing the plan can count on.
+    assert from_rotations(org, [ApprovedRotation(rotator, "Elsewhere", 3, taught)],
+                          horizon=2) == []
+
+
+def test_an_approved_rotation_after_the_horizon_is_not_counted(empty_store):
+    store = empty_store
+    store.replace_dataset(generate(people=60, teams=4, skills=12, seed=4))
+    manager = store.as_caller(Caller(Role.MANAGER, "P001"))
+    org, result = RS.run(manager)
+    version = RS.save_plan(manager, org, result)
+    dataset = store.dataset()
+    levels = {(r.person_id, r.skill_id): r.level for r in dataset.ratings.itertuples()}
+    chosen = next((r for r in result.rotations if r.quarter > 1
+                   and any(levels.get((r.person_id, s), 0) == 2
+                           for s in rotations.learnable(org, r.person_id, r.host_team))), None)
+    if chosen is None:
+        pytest.skip("no rotator one level below practitioner after the first quarter")
+    RS.decide(manager, version, chosen.person_id, chosen.host_team, chosen.quarter,
+              "approved", "good fit")
+    within = planned_learning(store, horizon=chosen.quarter)
+    before = planned_learning(store, horizon=chosen.quarter - 1)
+    assert any(i.person_id == chosen.person_id for i in within)
+    assert not any(i.person_id == chosen.person_id for i in before)
+
+
+def test_plan_with_learning_is_the_one_pipeline_and_checks_the_role(store):
+    from skills.access import NotAllowed
+
+    gap, mentee, mentor, _ = _gap_and_candidate(store)
+    _accept(store, mentor, mentee, gap.skill_id)
+    manager = store.as_caller(Caller(Role.MANAGER, "P001"))
+    plan, lines = HS.plan_with_learning(manager, HiringOptions(time_limit=20))
+    assert plan.status == "optimal" and len(lines) == 1 and "grows from level" in lines[0]
+    assert not [a for a in plan.actions if a.action == GROW and a.person_id == mentee]
+    ignored, none = HS.plan_with_learning(manager, HiringOptions(time_limit=20),
+                                          use_learning=False)
+    assert none == [] and ignored.objective >= plan.objective
+    short, counted = HS.plan_with_learning(manager, HiringOptions(horizon=1, time_limit=20))
+    assert counted == [] and short.has_plan
+    for role in (Role.ENGINEER, Role.HR):
+        with pytest.raises(NotAllowed):
+            HS.plan_with_learning(store.as_caller(Caller(role)), HiringOptions())
+    with pytest.raises(NotAllowed):
+        HS.saved_plans(store.as_caller(Caller(Role.ENGINEER)))
+    assert HS.saved_plans(store.as_caller(Caller(Role.HR))).empty
