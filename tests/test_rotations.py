@@ -57,7 +57,7 @@ def rot(person: str, host: str, quarter: int, request_id: str | None = None) -> 
 
 
 def constraints_broken(org: R.Organisation, policy: R.Policy, plan: list[R.Rotation]) -> set[int]:
-    return {v.constraint for v in R.check_plan(org, policy, plan)}
+    return {int(v.rule) for v in R.check_plan(org, policy, plan)}
 
 
 # --- the checker must reject hand-made bad plans ---------------------------------------------
@@ -260,13 +260,18 @@ def test_commitments_outside_the_horizon_or_data_are_left_alone() -> None:
     assert R.check_plan(org, replace(POLICY, quarters=2), result.rotations) == []
 
 
-def test_commitment_that_breaks_a_target_is_explained_by_the_pre_check() -> None:
+def test_commitment_that_breaks_a_target_on_its_own_is_a_finding_and_planned_around() -> None:
+    # Issue 9: a commitment that no longer fits is a finding in words, and the plan goes on.
     org = R.prepare(tiny())
     result = R.plan(org, POLICY, [R.Rotation("A1", "Team B", 3, committed=True)])
-    assert result.status == "infeasible"
-    assert result.explanation == [
-        "The approved rotation of A1 Name to Team B in Q3: Team Team A cannot release A1 Name "
-        "in Q3: it would lose its only Incident response practitioner."]
+    assert result.status == "optimal"
+    assert not any(r.person_id == "A1" for r in result.rotations)
+    assert result.findings == [
+        "The approved rotation of A1 Name to Team B in Q3 no longer fits: Team Team A cannot "
+        "release A1 Name in Q3: it would lose its only Incident response practitioner. "
+        "Decline it, or keep it and re-plan around it once the data or the policy allows; "
+        "this plan leaves it out."]
+    assert R.check_plan(org, POLICY, result.rotations) == []
 
 
 def test_time_limit_returns_a_checked_plan_no_worse_than_greedy() -> None:
@@ -366,7 +371,8 @@ def test_cli_writes_the_plan_and_one_json_line(store: Store, tmp_path: Path) -> 
     code, stdout, _ = cli("plan", "rotations", "--db", str(store.path), "--out", str(out))
     assert code == 0
     summary = json.loads(stdout.strip().splitlines()[-1])
-    assert set(summary) == {"status", "objective", "bound", "gap", "seconds", "rotations"}
+    assert set(summary) == {"status", "objective", "bound", "gap", "seconds", "rotations",
+                            "message"}
     assert summary["status"] == "optimal"
     plan = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert {"person_id", "home_team", "host_team", "quarter", "request_id"} <= set(plan.columns)

@@ -14,14 +14,12 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from skills.figures import empty_figure
-from skills.organisation import PRACTITIONER_LEVEL
-from skills.plans.rotations import Organisation, Policy, Rotation, learnable
+from skills.organisation import PRACTITIONER_LEVEL, rotation_growth
+from skills.plans.rotations.model import Policy, Rotation, RotationOrg, learnable
 
 REQUESTED_COLOUR = "#1f77b4"
 UNREQUESTED_COLOUR = "#9ecae1"
 COMMITTED_COLOUR = "#2ca02c"
-
-
 
 
 def timeline(plan: pd.DataFrame, quarters: int) -> go.Figure:
@@ -63,7 +61,7 @@ def timeline(plan: pd.DataFrame, quarters: int) -> go.Figure:
     return figure
 
 
-def coverage_by_quarter(org: Organisation, policy: Policy,
+def coverage_by_quarter(org: RotationOrg, policy: Policy,
                         rotations: Sequence[Rotation]) -> pd.DataFrame:
     """Per team and quarter: target-skill practitioners present before and after the plan.
 
@@ -116,17 +114,19 @@ def coverage_figure(frame: pd.DataFrame) -> go.Figure:
     return figure
 
 
-def bus_factor_change(org: Organisation, policy: Policy,
+def bus_factor_change(org: RotationOrg, policy: Policy,
                       rotations: Sequence[Rotation]) -> pd.DataFrame:
     """Per critical skill: practitioners now, and expected after the plan's learning.
 
-    A rotator one level below practitioner, learning the skill in a team that holds it, is
-    expected to become a practitioner; lower levels gain a level but do not count yet.
+    What a rotation teaches is `skills.organisation.rotation_growth`: a rotator one level
+    below practitioner, learning the skill in a team that holds it, becomes a practitioner;
+    lower levels are not counted.
     """
     gained: dict[str, set[str]] = defaultdict(set)
     for rotation in rotations:
         for skill in learnable(org, rotation.person_id, rotation.host_team, policy):
-            if org.level.get((rotation.person_id, skill), 0) == PRACTITIONER_LEVEL - 1:
+            level = org.level_of(rotation.person_id, skill)
+            if level < PRACTITIONER_LEVEL <= rotation_growth(level):
                 gained[skill].add(rotation.person_id)
     rows = [{"skill_id": skill, "skill": org.skill_names[skill],
              "before": org.holders.get(skill, 0),
@@ -159,7 +159,7 @@ def bus_factor_figure(frame: pd.DataFrame, max_skills: int = 25) -> go.Figure:
     return figure
 
 
-def all_figures(org: Organisation, policy: Policy, rotations: Sequence[Rotation],
+def all_figures(org: RotationOrg, policy: Policy, rotations: Sequence[Rotation],
                 plan: pd.DataFrame) -> dict[str, go.Figure]:
     return {
         "timeline": timeline(plan, policy.quarters),
