@@ -1,0 +1,1 @@
+DELETE FROM roles WHERE email = lower(trim($email));
