@@ -24,6 +24,17 @@ People in the same source team with the same skills (as far as any target can te
 interchangeable movers and share one integer variable per destination. Both keep the model
 small and its bound tight without cutting off any plan.
 
+Every candidate restriction below is lossless (so the solver's bound holds for the README's
+model, issue 15), each for the reason given where it is made, and tests/test_hiring_oracle.py
+checks optimum and bound against a brute force without any of them:
+* grow options: only members one level short of an unmet target of their own team, keen, with
+  a mentor somewhere (`prepare`);
+* movers: only from source teams, with slack in every target they count for, to teams where
+  they cover an unmet target, merged into classes (`_move_classes`), at most as many per
+  destination as the largest gap they cover (`build_model`);
+* hires: counted per (team, discipline) by `hires_needed`, at most what hiring alone needs;
+* mentors: merged into classes of the same kinds of grow they could coach.
+
 Mentors are people: each has `mentees_per_mentor(horizon)` slots across all their skills. The
 model sends every grow of a kind (skill, mentor level) to a class of mentors who could coach
 it; mentors who could coach exactly the same kinds are interchangeable and form one class
@@ -249,6 +260,10 @@ def prepare(dataset: Dataset, options: HiringOptions | None = None) -> HiringInp
 
     slots = options.grow_slots_per_mentor()
     unmet = [t for t in targets if t.deficit > 0]
+    # Lossless: a grow is one level (`levels_grown`) and the grower stays in their team, so it
+    # can only raise the count of their own team's targets in that skill, and only of the one
+    # whose level they reach (they already count for lower ones); a met target gains nothing.
+    # So every useful grow is one level short of an unmet target of the own team.
     grow_options: list[GrowOption] = []
     if options.allow_grow and slots > 0:
         for target in unmet:
@@ -297,6 +312,15 @@ def _mentor_classes(org: Organisation, kinds: Sequence[GrowKind]) -> list[Mentor
 def _move_classes(options: HiringOptions, org: Organisation, source_teams: list[str],
                   targets: list[Target], team_targets: Mapping[str, list[int]],
                   unmet: list[Target]) -> list[MoveClass]:
+    """Movers who could close some gap, in classes of interchangeable people.
+
+    Lossless: a move is allowed only out of a source team (all targets met now and with those
+    who stay); a member who counts for a target without slack can never leave (the stayers
+    would miss it); a move to a team where the mover covers no unmet target only costs; and
+    two members of one source team who count for the same source targets and cover the same
+    unmet targets elsewhere are interchangeable for every constraint and the cost, so a count
+    per class and destination loses no plan.
+    """
     if not options.allow_move or not unmet:
         return []
     unmet_skill = np.array([org.skill_index[t.skill_id] for t in unmet], dtype=np.int64)
@@ -461,6 +485,9 @@ def build_model(inp: HiringInput, elastic: bool = False) -> Model:
     need_vars: dict[int, pulp.LpVariable] = {}
     if options.allow_hire:
         for n, (group, indices) in enumerate(sorted(inp.groups.items())):
+            # Lossless: H hires of one discipline can bring per-skill needs r exactly when
+            # max(r) <= H and sum(r) <= k H (deal the skills round-robin, biggest need first:
+            # `explain.split_hires`), and hiring alone never needs more than this upper bound.
             upper = hires_needed((inp.targets[i].deficit for i in indices), k)
             hires = problem.add_variable(f"H_{n}", lowBound=0, upBound=upper, cat=pulp.LpInteger)
             hire_vars[group] = hires
@@ -508,6 +535,7 @@ def build_model(inp: HiringInput, elastic: bool = False) -> Model:
         size = len(move_class.members)
         own = []
         for team, helped in move_class.destinations:
+            # Lossless: beyond the largest gap it covers, one more identical mover helps nothing.
             upper = min(size, max(inp.targets[i].deficit for i in helped))
             move = problem.add_variable(f"m_{move_class.index}_{len(move_vars)}", lowBound=0,
                                         upBound=upper,
