@@ -154,7 +154,8 @@ class Organisation:
 
     def without(self, person_ids: Iterable[str]) -> Organisation:
         """The organisation once these people have left (their targets stay)."""
-        gone = np.isin(self.person_ids, list(person_ids))
+        # A hash lookup: np.isin sorts object arrays, 0.2 s at 2,000 people.
+        gone = pd.Index(self.person_ids).isin(list(person_ids))
         stay = ~gone
         return replace(self, person_ids=self.person_ids[stay], names=self.names[stay],
                        team_code=self.team_code[stay], disciplines=self.disciplines[stay],

@@ -40,14 +40,23 @@ def readiness_of(org: Organisation, person: int, skills: list[int],
     return None
 
 
-def at_risk(org: Organisation, person: int) -> tuple[set[str], dict[str, int], set[int]]:
-    """Skills at risk with their required levels, and targets broken, if `person` leaves."""
+def at_risk(org: Organisation, person: int, team: Organisation | None = None
+            ) -> tuple[set[str], dict[str, int], set[int]]:
+    """Skills at risk with their required levels, and targets broken, if `person` leaves.
+
+    `team` (optional) is the organisation with only the person's team members: a target
+    counts its own team's members only, so it says the same about targets, faster.
+    """
     present = np.ones(org.n_people, dtype=bool)
     present[person] = False
     before, after = org.bus_factor(), org.bus_factor(present=present)
     skills = {str(org.skill_ids[s]) for s in np.flatnonzero(org.critical & (before > 0)
                                                               & (after == 0))}
-    broken = set(np.flatnonzero(org.target_met() & ~org.target_met(present=present)).tolist())
+    scope = org if team is None else team
+    stays = scope.person_ids != org.person_ids[person]
+    mine = org.targets.team == org.team_code[person]
+    broken = set(np.flatnonzero(mine & scope.target_met()
+                                & ~scope.target_met(present=stays)).tolist())
     required = dict.fromkeys(skills, PRACTITIONER_LEVEL)
     for t in broken:
         skill = str(org.skill_ids[int(org.targets.skill[t])])
@@ -62,12 +71,16 @@ def check_plan(org: Organisation, plan: SuccessionPlan,
     found: list[Violation] = []
     try:
         risks: dict[str, tuple[list[int], list[int]]] = {}
+        teams: dict[int, Organisation] = {}
         for row in plan.key_people.itertuples(index=False):
             i = org.person_index.get(str(row.person_id))
             if i is None:
                 found.append(Violation(RULE_KEY, f"{row.person_id} is not in the organisation"))
                 continue
-            skills, required, broken = at_risk(org, i)
+            code = int(org.team_code[i])
+            if code not in teams:
+                teams[code] = org.without(org.person_ids[org.team_code != code])
+            skills, required, broken = at_risk(org, i, teams[code])
             if not skills:
                 found.append(Violation(RULE_KEY, f"{row.name} is listed as a key person, but "
                                                  "their leaving breaks nothing"))
@@ -78,8 +91,13 @@ def check_plan(org: Organisation, plan: SuccessionPlan,
             risks[str(row.person_id)] = ([org.skill_index[s] for s in required],
                                          list(required.values()))
         load: dict[str, int] = {}
-        for incumbent, rows in plan.slates.groupby("incumbent_id", sort=False):
-            successors = rows["successor_id"].astype(str).tolist()
+        slates: dict[str, list[tuple[str, str]]] = {}
+        for incumbent, successor, label in zip(plan.slates["incumbent_id"].astype(str),
+                                               plan.slates["successor_id"].astype(str),
+                                               plan.slates["readiness"], strict=True):
+            slates.setdefault(incumbent, []).append((successor, label))
+        for incumbent, rows in slates.items():
+            successors = [successor for successor, _ in rows]
             if len(successors) > options.max_successors or len(set(successors)) < len(
                     successors):
                 found.append(Violation(RULE_SIZE, f"{incumbent} has {len(successors)} "
@@ -92,7 +110,7 @@ def check_plan(org: Organisation, plan: SuccessionPlan,
                                                   "key person"))
                 continue
             indexes, levels = risks[str(incumbent)]
-            for successor, label in zip(successors, rows["readiness"], strict=True):
+            for successor, label in rows:
                 load[successor] = load.get(successor, 0) + 1
                 j = org.person_index.get(successor)
                 actual = None if j is None else readiness_of(org, j, indexes, levels)

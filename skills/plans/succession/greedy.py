@@ -1,8 +1,8 @@
-"""A quick baseline for the slates: best pairs first, one slot round at a time.
+"""A quick baseline for the slates: round by round, each key person's best free candidate.
 
-Round j gives every key person that already has j successors its best candidate still free,
-so the first successors go round before anyone gets a second. The exact optimiser is never
-worse; the page shows both.
+Round j gives every key person that already has j successors, in order of the damage their
+departure does, its best candidate still under the cap, so the first successors go round
+before anyone gets a second. The exact optimiser is never worse; the page shows both.
 """
 
 from __future__ import annotations
@@ -14,17 +14,21 @@ from skills.plans.succession.model import Candidates, SuccessionOptions
 
 def greedy_slates(cands: Candidates, n_keys: int, options: SuccessionOptions) -> np.ndarray:
     """Indexes of the chosen candidate pairs."""
-    order = np.argsort(-cands.units(), kind="stable")
-    taken = np.zeros(len(cands), dtype=bool)
-    per_key = np.zeros(n_keys, dtype=np.int64)
+    order = np.lexsort((-cands.units(), cands.key))   # by key person, best candidate first
+    starts = np.searchsorted(cands.key[order], np.arange(n_keys + 1))
+    people = cands.person[order].tolist()
+    pointer = starts[:-1].tolist()
+    ends = starts[1:].tolist()
     load: dict[int, int] = {}
-    keys, people = cands.key.tolist(), cands.person.tolist()
-    for round_no in range(options.max_successors):
-        for a in order.tolist():
-            k, p = keys[a], people[a]
-            if taken[a] or per_key[k] != round_no or load.get(p, 0) >= options.max_slates:
-                continue
-            taken[a] = True
-            per_key[k] += 1
-            load[p] = load.get(p, 0) + 1
-    return np.flatnonzero(taken)
+    picked: list[int] = []
+    for _ in range(options.max_successors):
+        for k in range(n_keys):
+            # A candidate passed over is full (or already on this slate) for good.
+            while pointer[k] < ends[k] and load.get(people[pointer[k]], 0) >= options.max_slates:
+                pointer[k] += 1
+            if pointer[k] < ends[k]:
+                p = people[pointer[k]]
+                load[p] = load.get(p, 0) + 1
+                picked.append(int(order[pointer[k]]))
+                pointer[k] += 1
+    return np.sort(np.asarray(picked, dtype=np.int64))
