@@ -1,38 +1,87 @@
-"""Import and coverage at scale: 20,000 people x 50 skills by default.
+"""Import at scale: 20,000 people x 50 skills by default, against plain DuckDB.
 
     uv run python -m benchmarks import            # or: python -m benchmarks.bench_import 5000
+
+Prints, for the same generated files in the same run:
+- `python -m skills load` end to end (a fresh process and a fresh database, median of three),
+  with the peak memory of that process;
+- a plain DuckDB load-and-check of the same files (a fresh process too: read_csv, the type,
+  range, reference and duplicate checks in SQL, insert into the same schema), and the ratio;
+- in-process read and validate vs store, and the coverage queries over the result.
 """
 
 from __future__ import annotations
 
+import os
 import resource
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from skills.ingest.loading import parse_path
-from skills.ingest.sample import generate, write_csv
-from skills.services import coverage
-from skills.store import Store
+ROOT = Path(__file__).resolve().parent.parent
 
-QUERIES = {
-    "skill_coverage": coverage.skill_coverage,
-    "target_gaps": coverage.target_gaps,
-    "key_people": coverage.key_people,
-    "team_discipline_coverage": coverage.team_discipline_coverage,
-    "ratings_matrix (400 people)": coverage.ratings_matrix,
-    "overview": coverage.overview,
-}
+# The baseline: what DuckDB alone does with the three files, as a script in its own process.
+PLAIN_DUCKDB = r"""
+import sys, duckdb
+folder, db = sys.argv[1], sys.argv[2]
+con = duckdb.connect(db)
+con.execute(open(sys.argv[3]).read())
+for t in ("people", "skills", "ratings"):
+    con.execute(f"CREATE TEMP TABLE raw_{t} AS SELECT * FROM read_csv('{folder}/{t}.csv', "
+                "header = true, all_varchar = true)")
+bad = con.execute('''
+SELECT
+ (SELECT count(*) FROM raw_ratings WHERE TRY_CAST(level AS TINYINT) IS NULL
+     OR TRY_CAST(level AS TINYINT) NOT BETWEEN 0 AND 4
+     OR (interest IS NOT NULL AND TRY_CAST(interest AS TINYINT) NOT BETWEEN 0 AND 3)
+     OR (assessed_on IS NOT NULL AND TRY_CAST(assessed_on AS DATE) IS NULL))
+ + (SELECT count(*) FROM raw_ratings r ANTI JOIN raw_people p USING (person_id))
+ + (SELECT count(*) FROM raw_ratings r ANTI JOIN raw_skills s USING (skill_id))
+ + (SELECT count(*) - count(DISTINCT (person_id, skill_id)) FROM raw_ratings)
+ + (SELECT count(*) - count(DISTINCT person_id) FROM raw_people)
+ + (SELECT count(*) - count(DISTINCT skill_id) FROM raw_skills)
+ + (SELECT count(*) FROM raw_people WHERE discipline NOT IN ('data', 'ml', 'sre', 'product'))
+''').fetchall()[0][0]
+assert bad == 0, bad
+con.execute("BEGIN")
+con.execute("INSERT INTO people SELECT person_id, name, team, discipline, role, manager_id, "
+            "email FROM raw_people")
+con.execute("INSERT INTO skills SELECT skill_id, name, discipline, CAST(critical AS BOOLEAN), "
+            "description FROM raw_skills")
+con.execute("INSERT INTO ratings SELECT person_id, skill_id, CAST(level AS TINYINT), "
+            "coalesce(CAST(interest AS TINYINT), 0), CAST(assessed_on AS DATE) FROM raw_ratings")
+con.execute("COMMIT")
+"""
 
 
-def _timed(function, *args):
+def _timed(function: Callable[..., Any], *args: Any) -> tuple[Any, float]:
     start = time.perf_counter()
     result = function(*args)
     return result, time.perf_counter() - start
 
 
+def _run(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, check=True, cwd=ROOT, stdout=subprocess.DEVNULL,
+                   env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return time.perf_counter() - start
+
+
+def _child_peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
 def main(people: int = 20_000, skills: int = 50) -> None:
+    from skills.ingest.loading import parse_path
+    from skills.ingest.sample import generate, write_csv
+    from skills.services import coverage
+    from skills.store import Store
+
     teams = max(8, people // 120)
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
@@ -41,20 +90,46 @@ def main(people: int = 20_000, skills: int = 50) -> None:
         size = sum(p.stat().st_size for p in (root / "org").iterdir()) / 1e6
         print(f"dataset: {people} people, {teams} teams, {skills} skills, "
               f"{len(dataset.ratings)} ratings, {size:.1f} MB of CSV")
+
+        # The baseline reads only the three tables it checks; so does the CLI run.
+        three = root / "three"
+        three.mkdir()
+        for name in ("people", "skills", "ratings"):
+            (three / f"{name}.csv").write_bytes((root / "org" / f"{name}.csv").read_bytes())
+        schema = root / "schema.sql"
+        schema.write_text((ROOT / "sql" / "schema.sql").read_text())
+        cli, plain = [], []
+        for attempt in range(3):
+            cli.append(_run([sys.executable, "-m", "skills", "load", str(three),
+                             "--db", str(root / f"cli{attempt}.duckdb")]))
+            plain.append(_run([sys.executable, "-c", PLAIN_DUCKDB, str(three),
+                               str(root / f"plain{attempt}.duckdb"), str(schema)]))
+        cli_s, plain_s = statistics.median(cli), statistics.median(plain)
+        print(f"python -m skills load (people, skills, ratings), end to end: median "
+              f"{cli_s:.2f} s ({', '.join(f'{t:.2f}' for t in cli)})")
+        print(f"plain DuckDB load-and-check of the same files, end to end: median "
+              f"{plain_s:.2f} s ({', '.join(f'{t:.2f}' for t in plain)})")
+        print(f"ratio: {cli_s / plain_s:.2f}x; peak memory of the child processes: "
+              f"{_child_peak_mb():.0f} MB")
+
         parsed, parse_seconds = _timed(parse_path, root / "org")
         store = Store(root / "bench.duckdb")
         _, store_seconds = _timed(store.replace_dataset, parsed)
-        print(f"import: read+validate {parse_seconds:.2f} s, store {store_seconds:.2f} s, "
-              f"total {parse_seconds + store_seconds:.2f} s")
-        _, replace_seconds = _timed(store.replace_dataset, parsed)
-        print(f"re-import over a stored dataset (store only): {replace_seconds:.2f} s")
-        for name, query in QUERIES.items():
+        print(f"in process, all five tables: read+validate {parse_seconds:.2f} s, store "
+              f"{store_seconds:.2f} s, total {parse_seconds + store_seconds:.2f} s")
+        queries = {
+            "skill_coverage": coverage.skill_coverage,
+            "target_gaps": coverage.target_gaps,
+            "key_people": coverage.key_people,
+            "team_discipline_coverage": coverage.team_discipline_coverage,
+        }
+        for name, query in queries.items():
             query(store)  # first run warms DuckDB's caches; users see the second
             timings = [_timed(query, store)[1] for _ in range(3)]
             print(f"query {name}: median {sorted(timings)[1] * 1000:.0f} ms")
         store.close()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory: {peak:.0f} MB")
+    print(f"peak memory of this process: {peak:.0f} MB")
 
 
 if __name__ == "__main__":

@@ -38,6 +38,9 @@ _DISCIPLINE_ALIASES: dict[str, str] = {
 }
 
 
+DISCIPLINE_ALIASES: dict[str, str] = _DISCIPLINE_ALIASES
+
+
 def normalise_text(value: str) -> str:
     """NFC-normalise and strip surrounding white space, as every imported name is."""
     if value.isascii():  # NFC never changes ASCII; most cells are, so skip the work

@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 
 from skills.ingest.loading import parse_path, parse_uploads
+from skills.ingest.problems import DatasetError
 from skills.ingest.reading import decode, sniff_separator
 from tests.conftest import write_files
 
@@ -43,7 +44,7 @@ def test_utf8_bom_and_nfc_normalisation(tmp_path):
     decomposed = "Zoe\u0308 Moreau"  # e + combining diaeresis
     people = "\ufeffperson_id,name,team,discipline\n1,  " + decomposed + "  ,Serving,sre\n"
     dataset = parse_uploads({"people.csv": people.encode("utf-8"), "skills.csv": SKILLS.encode(),
-                             "ratings.csv": b"person_id,skill_id,level\n"})
+                             "ratings.csv": b"person_id,skill_id,level\n1,ir,2\n"})
     assert dataset.people.iloc[0]["name"] == "Zo\u00eb Moreau"
     assert dataset.warnings == []
 
@@ -51,7 +52,7 @@ def test_utf8_bom_and_nfc_normalisation(tmp_path):
 def test_windows_1252_is_read_with_a_warning_naming_the_file():
     people = "person_id,name,team,discipline\n1,Søren Müller,Serving,sre\n".encode("cp1252")
     dataset = parse_uploads({"people.csv": people, "skills.csv": SKILLS.encode(),
-                             "ratings.csv": b"person_id,skill_id,level\n"})
+                             "ratings.csv": b"person_id,skill_id,level\n1,ir,2\n"})
     assert dataset.people.iloc[0]["name"] == "Søren Müller"
     assert any("people.csv" in w and "Windows-1252" in w for w in dataset.warnings)
 
@@ -135,3 +136,38 @@ def test_extra_tables_are_reported_as_ignored():
     dataset = parse_uploads({"people.csv": PEOPLE.encode(), "skills.csv": SKILLS.encode(),
                              "ratings.csv": RATINGS.encode(), "notes.csv": b"a,b\n1,2\n"})
     assert any("notes.csv" in w and "ignored" in w for w in dataset.warnings)
+
+
+def test_duckdb_and_python_readers_give_the_same_dataset(tmp_path, sample_dataset):
+    """A blank line inside the ratings sends that file to the Python reader; the other files
+    go through DuckDB. Both readers must build the very same tables."""
+    from skills.ingest.sample import SAMPLE_DIR
+
+    folder = tmp_path / "org"
+    folder.mkdir()
+    for path in SAMPLE_DIR.iterdir():
+        (folder / path.name).write_bytes(path.read_bytes())
+    ratings = (folder / "ratings.csv").read_text().splitlines(keepends=True)
+    (folder / "ratings.csv").write_text("".join(ratings[:5] + ["\n"] + ratings[5:]))
+    python_read = parse_path(folder)
+    for name, frame in sample_dataset.tables().items():
+        other = python_read.tables()[name]
+        assert frame.astype(str).values.tolist() == other.astype(str).values.tolist(), name
+
+
+def test_row_numbers_after_blank_lines_and_multiline_cells():
+    people = ('person_id,name,team,discipline\n1,"Ana\nSouza",Serving,sre\n\n'
+              "2,Bo,Serving,legal\n")
+    with pytest.raises(DatasetError) as raised:
+        parse_uploads({"people.csv": people.encode(), "skills.csv": SKILLS.encode(),
+                       "ratings.csv": b"person_id,skill_id,level\n1,ir,2\n"})
+    [problem] = raised.value.problems
+    assert (problem.row, problem.column) == (4, "discipline")
+
+
+def test_ids_from_names_keep_their_letters_and_repeat_fast():
+    rows = "".join(f"Léa Fontaine,Serving,sre,{i % 5}\n" for i in range(3000))
+    dataset = parse_uploads({"matrix.csv": ("name,team,discipline,CI/CD\n" + rows).encode()})
+    ids = dataset.people["person_id"].tolist()
+    assert ids[:3] == ["léa-fontaine", "léa-fontaine-2", "léa-fontaine-3"]
+    assert len(set(ids)) == 3000

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from skills.ingest.limits import current_limits
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -31,12 +33,21 @@ class Problem:
 
 
 class DatasetError(Exception):
-    """The input cannot be loaded; `problems` lists everything found, not just the first."""
+    """The input cannot be loaded; `problems` lists everything found, not just the first.
 
-    def __init__(self, problems: list[Problem]) -> None:
+    A file of a million bad rows would make a list nobody reads and memory nobody has, so
+    only the first `max_problems` (by file and row) are kept; `more` counts the others.
+    """
+
+    def __init__(self, problems: list[Problem], more: int = 0) -> None:
+        limit = current_limits().max_problems
         # Grouped by file and row so a user can fix them top to bottom.
-        self.problems = sorted(problems, key=lambda p: (p.source, p.row or 0))
-        problems = self.problems
-        count = len(problems)
-        header = f"{count} problem{'s' if count != 1 else ''} in the dataset"
-        super().__init__(header + ":\n" + "\n".join(f"  - {p}" for p in problems))
+        ordered = sorted(problems, key=lambda p: (p.source, p.row or 0))
+        self.problems = ordered[:limit]
+        self.more = more + len(ordered) - len(self.problems)
+        self.total = len(self.problems) + self.more
+        header = f"{self.total:,} problem{'s' if self.total != 1 else ''} in the dataset"
+        lines = [f"  - {p}" for p in self.problems]
+        if self.more:
+            lines.append(f"  … and {self.more:,} more")
+        super().__init__(header + ":\n" + "\n".join(lines))

@@ -2,47 +2,100 @@
 
 Nothing here knows what the columns mean; `skills.ingest.validation` does.  Every cell is text,
 stripped and NFC-normalised, so `000123` stays `000123` and `NA` stays a name.
+
+Plain CSV files (the large ones) are parsed by DuckDB into the import's own in-memory
+workspace; anything DuckDB will not take as plain CSV (ragged rows, stray quotes, blank lines
+inside the data) is read by Python's csv module instead, which says exactly where it is wrong.
+Every file is measured against `skills.ingest.limits` before it is parsed.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
-import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 
+import duckdb
+
+from skills.ingest.limits import Limits, current_limits
 from skills.ingest.problems import DatasetError, Problem
+from skills.ingest.workspace import Workspace
 from skills.taxonomy import normalise_text
 
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+JSON_SUFFIXES = (".json",)
 _SEPARATORS = (",", ";", "\t")
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_BLANK_LINE = re.compile(rb"\n\r?\n")
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
+_SHOWN = 60
 
 
-@dataclass
 class RawTable:
     """One CSV file or workbook sheet: normalised header names and text rows.
 
-    `rows[i]` is spreadsheet row `i + 2` (the header is row 1).
+    Rows live either in Python (`rows`) or in the import's DuckDB workspace (`stored`), and
+    `row_numbers[i]` is the spreadsheet row of `rows[i]` (the header is row 1).
     """
 
-    source: str
-    columns: list[str]
-    rows: list[list[str]]
-    original_columns: list[str] = field(default_factory=list)
+    def __init__(self, source: str, columns: list[str], rows: list[list[str]] | None = None,
+                 original_columns: list[str] | None = None, *,
+                 row_numbers: list[int] | None = None, workspace: Workspace | None = None,
+                 stored: str | None = None, count: int | None = None) -> None:
+        self.source = source
+        self.columns = columns
+        self.original_columns = original_columns if original_columns is not None else columns
+        self._rows = rows
+        self._row_numbers = row_numbers
+        self.workspace = workspace
+        self.stored = stored
+        self.count = count if count is not None else len(rows or [])
+        # (spreadsheet row, column index) of cells holding a formula whose value was never
+        # calculated: empty to a reader, but not blank to the person who wrote them.
+        self.formulas: set[tuple[int, int]] = set()
+
+    @property
+    def width(self) -> int:
+        return len(self.columns)
+
+    @property
+    def rows(self) -> list[list[str]]:
+        if self._rows is None:
+            assert self.workspace is not None and self.stored is not None
+            self._rows, self._row_numbers = self.workspace.fetch_rows(self.stored, self.width)
+        return self._rows
+
+    @property
+    def row_numbers(self) -> list[int]:
+        if self._row_numbers is None:
+            self._row_numbers = list(range(2, len(self.rows) + 2))
+        return self._row_numbers
 
     def column(self, name: str) -> int | None:
-        return self.columns.index(name) if name in self.columns else None
+        if not hasattr(self, "_index"):
+            self._index = {c: i for i, c in reversed(list(enumerate(self.columns)))}
+        return self._index.get(name)
+
+    def store_in(self, workspace: Workspace) -> str:
+        """The workspace table holding these rows (created on first use)."""
+        if self.stored is None or self.workspace is not workspace:
+            self.stored = workspace.load_rows(self.rows, self.width, self.row_numbers)
+            self.workspace = workspace
+        return self.stored
 
 
 @dataclass
 class RawDataset:
     tables: dict[str, RawTable]
     warnings: list[str]
+    workspace: Workspace | None = None
+    # Files that are not tables (a JSON backup) for the layouts that understand them.
+    documents: dict[str, bytes] = field(default_factory=dict)
 
 
 def header_key(name: str) -> str:
@@ -50,53 +103,114 @@ def header_key(name: str) -> str:
     return " ".join(normalise_text(name).casefold().split())
 
 
-def read_path(path: str | Path) -> RawDataset:
+def shown(value: str) -> str:
+    """A cell as a message quotes it: invisible characters named, long values cut."""
+    visible = "".join(_visible(char) for char in value[:_SHOWN])
+    if len(value) > _SHOWN:
+        visible += f"… ({len(value):,} characters)"
+    return visible
+
+
+def _visible(char: str) -> str:
+    if char.isprintable() or char == " ":
+        return char
+    return f"<U+{ord(char):04X}>"
+
+
+@dataclass
+class _Input:
+    name: str
+    content: bytes
+    path: Path | None = None
+
+
+def read_path(path: str | Path, limits: Limits | None = None) -> RawDataset:
     """Read a folder of CSV files, one CSV file or one workbook."""
+    limits = limits or current_limits()
     path = Path(path)
     if not path.exists():
         raise DatasetError([Problem(str(path), "does not exist")])
     if path.is_dir():
-        files = {
-            p.name: p.read_bytes()
-            for p in sorted(path.iterdir())
-            if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES + WORKBOOK_SUFFIXES
-        }
-        if not files:
+        paths = [p for p in sorted(path.iterdir())
+                 if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES + WORKBOOK_SUFFIXES]
+        if not paths:
             raise DatasetError([Problem(str(path), "holds no .csv or .xlsx files")])
-        return read_files(files)
-    return read_files({path.name: path.read_bytes()})
+    else:
+        paths = [path]
+    _refuse_large({p.name: p.stat().st_size for p in paths}, limits)
+    return _read_inputs([_Input(p.name, p.read_bytes(), p) for p in paths], limits)
 
 
-def read_files(files: Mapping[str, bytes]) -> RawDataset:
+def read_files(files: Mapping[str, bytes], limits: Limits | None = None) -> RawDataset:
     """Read uploaded files, keyed by file name, into tables keyed by table name."""
+    limits = limits or current_limits()
+    _refuse_large({name: len(content) for name, content in files.items()}, limits)
+    return _read_inputs([_Input(name, content) for name, content in files.items()], limits)
+
+
+def _refuse_large(sizes: dict[str, int], limits: Limits) -> None:
+    limit = limits.max_file_mb * 1_000_000
+    problems = [Problem(name, f"is {size / 1e6:,.1f} MB, more than an import takes "
+                              f"{limits.advice('max_file_mb')}")
+                for name, size in sizes.items() if size > limit]
+    if problems:
+        raise DatasetError(problems)
+
+
+def _read_inputs(inputs: list[_Input], limits: Limits) -> RawDataset:
+    workspace = Workspace()
     tables: dict[str, RawTable] = {}
     warnings: list[str] = []
     problems: list[Problem] = []
-    for name, content in files.items():
-        suffix = Path(name).suffix.lower()
-        try:
-            if suffix in WORKBOOK_SUFFIXES:
-                for title, sheet in _read_workbook(name, content):
-                    tables[header_key(title)] = sheet
-            elif suffix in TEXT_SUFFIXES:
-                table, warning = _read_text(name, content)
-                if warning:
-                    warnings.append(warning)
-                tables[header_key(Path(name).stem)] = table
-            else:
-                problems.append(Problem(name, "is neither a CSV file nor an .xlsx workbook"))
-        except DatasetError as error:
-            problems.extend(error.problems)
-    if problems:
-        raise DatasetError(problems)
-    return RawDataset(tables, warnings)
+    documents: dict[str, bytes] = {}
+    seen: dict[str, str] = {}
+
+    def add(key: str, table: RawTable) -> None:
+        # Two files or sheets for one table would silently keep the last: refuse instead.
+        if key in seen:
+            problems.append(Problem(table.source, f'is the "{key}" table, and so is '
+                                                  f"{seen[key]}: keep one of them"))
+            return
+        seen[key] = table.source
+        tables[key] = table
+
+    try:
+        for item in inputs:
+            suffix = Path(item.name).suffix.lower()
+            try:
+                if suffix in WORKBOOK_SUFFIXES:
+                    from skills.ingest.workbooks import read_workbook
+
+                    for title, sheet in read_workbook(item.name, item.content, limits):
+                        add(header_key(title), sheet)
+                elif suffix in TEXT_SUFFIXES:
+                    table, warning = _read_text(item, workspace, limits)
+                    if warning:
+                        warnings.append(warning)
+                    add(header_key(Path(item.name).stem), table)
+                elif suffix in JSON_SUFFIXES:
+                    documents[item.name] = item.content
+                else:
+                    problems.append(Problem(item.name, "is neither a CSV file nor an .xlsx "
+                                                       "workbook"))
+            except DatasetError as error:
+                problems.extend(error.problems)
+        if problems:
+            raise DatasetError(problems)
+    except BaseException:
+        workspace.close()
+        raise
+    return RawDataset(tables, warnings, workspace, documents)
 
 
 def decode(name: str, content: bytes) -> tuple[str, str | None]:
     """Text of a CSV file, and a warning when it was not UTF-8."""
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return content.decode("utf-16"), None
-    if b"\x00" in content[:4096]:
+        return _decode_utf16(name, content, "utf-16"), None
+    utf16 = _utf16_without_bom(content)
+    if utf16:
+        return _decode_utf16(name, content, utf16), None
+    if _looks_binary(content):
         raise DatasetError([Problem(name, "could not be read: it looks like a binary file, "
                                           "not CSV text")])
     if content.startswith(b"\xef\xbb\xbf"):
@@ -105,6 +219,10 @@ def decode(name: str, content: bytes) -> tuple[str, str | None]:
         return content.decode("utf-8"), None
     except UnicodeDecodeError:
         pass
+    if _UTF8_MULTIBYTE.search(content):
+        # Mostly UTF-8 with a few bad bytes: reading it all as Windows-1252 would garble every
+        # accented name, so say where the bad bytes are instead.
+        raise DatasetError(_bad_utf8(name, content))
     try:
         text = content.decode("cp1252")
     except UnicodeDecodeError as error:
@@ -112,6 +230,55 @@ def decode(name: str, content: bytes) -> tuple[str, str | None]:
                                           f"Windows-1252 text ({error.reason})")]) from None
     return text, (f"{name} is not valid UTF-8; it was read as Windows-1252 "
                   "(save it as 'CSV UTF-8' to avoid this warning)")
+
+
+def _decode_utf16(name: str, content: bytes, encoding: str) -> str:
+    try:
+        return content.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise DatasetError([Problem(name, f"could not be read as UTF-16 text ({error.reason} "
+                                          f"at byte {error.start:,})")]) from None
+
+
+def _utf16_without_bom(content: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when every other byte of the start is NUL, as UTF-16 text
+    of Latin letters is; None otherwise."""
+    head = content[:2000]
+    if len(head) < 4:
+        return None
+    pairs = len(head) // 2
+    odd = sum(1 for i in range(1, 2 * pairs, 2) if head[i] == 0)
+    even = sum(1 for i in range(0, 2 * pairs, 2) if head[i] == 0)
+    if odd > 0.9 * pairs and even < 0.1 * pairs:
+        return "utf-16-le"
+    if even > 0.9 * pairs and odd < 0.1 * pairs:
+        return "utf-16-be"
+    return None
+
+
+def _looks_binary(content: bytes) -> bool:
+    head = content[:4096]
+    if not head:
+        return False
+    controls = len(_CONTROL_BYTES.findall(head))
+    return b"\x00" in head[:16] or controls > 0.1 * len(head)
+
+
+def _bad_utf8(name: str, content: bytes) -> list[Problem]:
+    problems: list[Problem] = []
+    position = 0
+    while len(problems) < 20:
+        try:
+            content[position:].decode("utf-8")
+            break
+        except UnicodeDecodeError as error:
+            at = position + error.start
+            line = content.count(b"\n", 0, at) + 1
+            problems.append(Problem(name, f"is not valid UTF-8 here (byte 0x{content[at]:02X}): "
+                                          "save the file as 'CSV UTF-8', or fix the "
+                                          "character on this row", row=line))
+            position = at + 1
+    return problems
 
 
 def sniff_separator(header_line: str) -> str:
@@ -131,92 +298,201 @@ def _count_outside_quotes(line: str, sep: str) -> int:
     return count
 
 
-def _read_text(name: str, content: bytes) -> tuple[RawTable, str | None]:
-    text, warning = decode(name, content)
+def _read_text(item: _Input, workspace: Workspace, limits: Limits
+               ) -> tuple[RawTable, str | None]:
+    name, content = item.name, item.content
+    if content.isascii() and not _looks_binary(content):
+        # The common case, checked at C speed on the bytes: no decoding copy of a big file.
+        text, warning, plain_utf8 = None, None, True
+    else:
+        text, warning = decode(name, content)
+        plain_utf8 = (warning is None and not content.startswith((b"\xff\xfe", b"\xfe\xff"))
+                      and _utf16_without_bom(content) is None)
+    head = (content[:65536].decode("utf-8", "replace") if text is None else text[:65536])
+    if not head.strip() and not (text if text is not None else content).strip():
+        raise DatasetError([Problem(name, "is empty")])
+    first_line = head.lstrip("\r\n").split("\n", 1)[0].rstrip("\r")
+    separator = sniff_separator(first_line)
+    header = next(csv.reader([first_line], delimiter=separator), [])
+    if len(header) > limits.max_columns:
+        raise DatasetError([Problem(name, f"has {len(header):,} columns in its header, more "
+                                          f"than an import takes {limits.advice('max_columns')}",
+                                    row=1)])
+    lines = content.count(b"\n") if plain_utf8 else (text or "").count("\n")
+    if lines > limits.max_rows + 1:
+        raise DatasetError([Problem(name, f"has about {lines:,} rows, more than an import "
+                                          f"takes {limits.advice('max_rows')}")])
+    table = _read_with_duckdb(item, text, plain_utf8, header, separator, workspace, limits)
+    if table is None:
+        if text is None:
+            text, warning = decode(name, content)
+        table = _read_with_python(name, text, separator, limits)
+    return table, warning
+
+
+# Bytes a cell may hold without the slower, Unicode-aware cleaning.
+_PLAIN_BYTES = bytes(range(0x20, 0x7F)) + b"\n\r"
+
+
+def _read_with_duckdb(item: _Input, text: str | None, plain_utf8: bool, header: list[str],
+                      separator: str, workspace: Workspace, limits: Limits) -> RawTable | None:
+    """The table DuckDB reads, or None when the file is not plain CSV DuckDB can number."""
+    content = item.content
+    if plain_utf8:
+        raw = content[3:] if content.startswith(b"\xef\xbb\xbf") else content
+    else:
+        raw = (text or "").encode("utf-8")
+    # DuckDB skips blank lines, which would shift every row number after them; such files
+    # (and headers with quotes) are read in Python.
+    if raw[:1] in (b"\r", b"\n") or b'"' in raw[:raw.find(b"\n")]:
+        return None
+    body = raw.rstrip(b"\r\n")
+    if b"\n\n" in body or b"\n\r\n" in body:
+        return None
+    path = item.path if (item.path is not None and raw is content) else None
+    if path is None:
+        path = workspace.scratch_file(raw)
+    ascii_only = raw.isascii()
+    plain = ascii_only and not raw.translate(None, _PLAIN_BYTES + separator.encode())
+    try:
+        # No line longer than a cell may be means no cell too long; a longer line sends the
+        # file to the Python reader, which measures every cell.
+        stored, count = workspace.load_csv(path, len(header), separator, plain=plain,
+                                           nfc=not ascii_only,
+                                           max_line_bytes=limits.max_cell_chars)
+    except duckdb.Error:
+        return None
+    header_cells = [normalise_text(cell) for cell in header]
+    table = _header(item.name, header_cells)
+    if len(table.columns) < len(header):
+        extra = _extra_cells(workspace, stored, len(table.columns), len(header), limits)
+        if extra:
+            raise DatasetError([Problem(item.name, f"has {width} values but the header has "
+                                                   f"{len(table.columns)} columns", row=row)
+                                for row, width in extra])
+    return RawTable(item.name, table.columns, None, table.original_columns,
+                    workspace=workspace, stored=stored, count=count)
+
+
+def _extra_cells(workspace: Workspace, stored: str, width: int, raw_width: int,
+                 limits: Limits) -> list[tuple[int, int]]:
+    """Rows with values under the header's trailing empty cells: (row, values in the row)."""
+    filled = " OR ".join(f"c{i} <> ''" for i in range(width, raw_width))
+    last = " ".join(f"WHEN c{i} <> '' THEN {i + 1}" for i in reversed(range(width, raw_width)))
+    rows = workspace.connection.execute(
+        f"SELECT __row, CASE {last} END FROM {stored} WHERE {filled} ORDER BY __row "
+        f"LIMIT {limits.max_problems}").fetchall()
+    return [(int(row), int(width)) for row, width in rows]
+
+
+def _long_cell(source: str, row: int, column: str, size: int, limits: Limits) -> Problem:
+    return Problem(source, f"holds {size:,} characters, more than a cell may "
+                           f"{limits.advice('max_cell_chars')}", row=row, column=column)
+
+
+def _read_with_python(name: str, text: str, separator: str, limits: Limits) -> RawTable:
     # NFC once for the whole file: separators never compose with a neighbour, so this equals
     # normalising cell by cell, at a fraction of the cost on large files.
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
-    if not text.strip():
-        raise DatasetError([Problem(name, "is empty")])
-    first_line = text.lstrip("\r\n").splitlines()[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_separator(first_line))
+    csv.field_size_limit(max(limits.max_cell_chars * 4 + 16, 131072))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    records: list[list[str]] = []
     try:
-        records = [[cell.strip() for cell in row] for row in reader]
+        for record in reader:
+            records.append([cell.strip() for cell in record])
     except csv.Error as error:
-        raise DatasetError([Problem(name, f"could not be read as CSV: {error}")]) from None
-    return _table(name, records), warning
+        message = str(error)
+        if "field larger than field limit" in message:
+            raise DatasetError([Problem(name, "holds a cell of more characters than a cell may "
+                                              f"{limits.advice('max_cell_chars')}",
+                                        row=len(records) + 1)]) from None
+        raise DatasetError([Problem(name, f"could not be read as CSV: {message}",
+                                    row=len(records) + 1)]) from None
+    problem = _unclosed_quote(name, text, records)
+    if problem:
+        raise DatasetError([problem])
+    return table_from_records(name, records, limits)
 
 
-def _read_workbook(name: str, content: bytes) -> list[tuple[str, RawTable]]:
-    # openpyxl is imported lazily: CSV-only users never pay for it.
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise DatasetError([Problem(name, f"could not be read as an .xlsx workbook: {error}")]
-                           ) from None
-    sheets = []
-    try:
-        for sheet in book.worksheets:
-            records = [[normalise_text(_cell_text(v)) for v in row]
-                       for row in sheet.iter_rows(values_only=True)]
-            source = f'{name}, sheet "{sheet.title}"'
-            if not any(any(cell for cell in record) for record in records):
-                raise DatasetError([Problem(source, "is empty")])
-            sheets.append((sheet.title, _table(source, records)))
-    finally:
-        book.close()
-    return sheets
+def _unclosed_quote(name: str, text: str, records: list[list[str]]) -> Problem | None:
+    """An opening quote never closed swallows the rest of the file into one cell; name it."""
+    if text.count('"') % 2 == 0 or not records:
+        return None
+    for index, record in enumerate(records):
+        for cell in record:
+            if "\n" in cell and index == len(records) - 1:
+                line = text[:text.rfind(cell[:20]) if cell[:20] else 0].count("\n") + 1
+                return Problem(name, 'has a quote (") that is never closed: everything after '
+                                     "it would be read as one value; close or remove it",
+                               row=line)
+    return None
 
 
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        midnight = value.time() == datetime.min.time()
-        return value.date().isoformat() if midnight else value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def _table(source: str, records: list[list[str]]) -> RawTable:
+def table_from_records(source: str, records: list[list[str]], limits: Limits | None = None
+                       ) -> RawTable:
     """A table from records whose cells are already NFC-normalised and stripped."""
+    limits = limits or current_limits()
+    start = 0
     # Leading blank lines are skipped so the header is what the user sees as the header.
-    while records and not any(cell.strip() for cell in records[0]):
-        records.pop(0)
-    if not records:
+    while start < len(records) and not any(cell.strip() for cell in records[start]):
+        start += 1
+    if start == len(records):
         raise DatasetError([Problem(source, "is empty")])
-    original = list(records[0])
+    header = _header(source, records[start])
+    columns = header.columns
+    problems: list[Problem] = []
+    more = 0
+    rows: list[list[str]] = []
+    width = len(columns)
+    padding = [""] * width
+    for offset, cells in enumerate(records[start + 1:]):
+        if len(cells) > width and any(cells[width:]):
+            if len(problems) < limits.max_problems:
+                problems.append(Problem(source, f"has {len(cells)} values but the header has "
+                                                f"{width} columns", row=offset + 2))
+            else:
+                more += 1
+        rows.append(cells[:width] if len(cells) >= width else cells + padding[len(cells):])
+    if problems:
+        raise DatasetError(problems, more)
+    if len(rows) > limits.max_rows:
+        raise DatasetError([Problem(source, f"has {len(rows):,} rows, more than an import "
+                                            f"takes {limits.advice('max_rows')}")])
+    long_cells = [
+        _long_cell(source, offset + 2, header.original_columns[i], len(cell), limits)
+        for offset, row in enumerate(rows) for i, cell in enumerate(row)
+        if len(cell) > limits.max_cell_chars][:20]
+    if long_cells:
+        raise DatasetError(long_cells)
+    # Trailing empty rows are what spreadsheets leave behind, not data.
+    while rows and not any(rows[-1]):
+        rows.pop()
+    return RawTable(source, columns, rows, header.original_columns)
+
+
+def _header(source: str, record: list[str]) -> RawTable:
+    """The header row as a table without rows; problems with it raise."""
+    original = list(record)
     while original and not original[-1]:
         original.pop()
     columns = [header_key(cell) for cell in original]
     problems = []
+    first: dict[str, int] = {}
     for index, column in enumerate(columns):
         if not column:
             problems.append(Problem(source, "a column has no header name", row=1,
                                     column=f"#{index + 1}"))
-        elif columns.index(column) != index:
+        elif column in first:
             problems.append(Problem(source, "the header names this column twice", row=1,
-                                    column=original[index]))
-    rows: list[list[str]] = []
-    width = len(columns)
-    for offset, record in enumerate(records[1:]):
-        cells = record
-        if len(cells) > width and any(cells[width:]):
-            problems.append(Problem(source, f"has {len(cells)} values but the header has "
-                                            f"{width} columns", row=offset + 2))
-        rows.append((cells + [""] * width)[:width])
+                                    column=shown(original[index])))
+        else:
+            first[column] = index
     if problems:
         raise DatasetError(problems)
-    # Trailing empty rows are what spreadsheets leave behind, not data.
-    while rows and not any(rows[-1]):
-        rows.pop()
-    return RawTable(source, columns, rows, original)
+    return RawTable(source, columns, [], original)
+
+
+def iter_records(table: RawTable) -> Iterator[tuple[int, list[str]]]:
+    """(spreadsheet row, cells) for every row of the table."""
+    return zip(table.row_numbers, table.rows, strict=True)

@@ -1,4 +1,10 @@
-"""Check raw tables against the data contract and build a `Dataset`, or list every problem."""
+"""Check raw tables against the data contract and build a `Dataset`, or list every problem.
+
+The checks run as SQL in the import's own DuckDB workspace, so a million ratings cost a few
+set operations rather than a million Python calls.  Python only words the problems: a bad
+value's message comes from the same parse function that defines the rule (`SPECS`), called
+once per distinct bad value.
+"""
 
 from __future__ import annotations
 
@@ -11,28 +17,56 @@ from typing import Any
 import pandas as pd
 
 from skills.dataset import TABLE_COLUMNS, Dataset, default_targets, empty_table
-from skills.ingest.classic import classic_to_tables, is_classic
+from skills.ingest.classic import FORMULA_WITHOUT_VALUE, classic_to_tables, is_classic
+from skills.ingest.limits import current_limits
+from skills.ingest.lookalikes import lookalike_problems, manager_cycle_problems, skeleton
 from skills.ingest.problems import DatasetError, Problem
-from skills.ingest.reading import RawDataset, RawTable
-from skills.taxonomy import LEVELS, MAX_INTEREST, MAX_LEVEL, UNASSIGNED, parse_discipline
+from skills.ingest.reading import RawDataset, RawTable, shown
+from skills.ingest.workspace import Workspace
+from skills.taxonomy import (
+    DISCIPLINE_ALIASES,
+    LEVELS,
+    MAX_INTEREST,
+    MAX_LEVEL,
+    UNASSIGNED,
+    parse_discipline,
+)
 
-_INTEGER = re.compile(r"^[+-]?\d+(\.0+)?$")
+_INTEGER = re.compile(r"^[+-]?[0-9]+(\.0+)?$")
+_ISO = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}"
+                  r"([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$")
 _TRUE = {"true", "yes", "y", "1"}
 _FALSE = {"false", "no", "n", "0", ""}
+# Characters nobody types into an id on purpose: controls, zero-width marks, direction marks.
+_INVISIBLE = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x{AD}\x{200B}-\x{200F}\x{202A}-\x{202E}" \
+             r"\x{2060}-\x{2064}\x{FEFF}]"
+_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+_INVISIBLE_PY = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u200b-\u200f\u202a-\u202e"
+                           "\u2060-\u2064\ufeff]")
+_CONTROL_PY = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _text(value: str) -> str:
     return value
 
 
+def _sql_list(values: Any) -> str:
+    return ", ".join("'" + str(v).replace("'", "''") + "'" for v in values)
+
+
 def _integer(low: int, high: int | None, what: str) -> Callable[[str], int]:
     def parse(value: str) -> int:
         upper = "" if high is None else f"–{high}"
         if not _INTEGER.match(value):
-            raise ValueError(f'"{value}" is not {what} (a whole number {low}{upper})'
+            raise ValueError(f'"{shown(value)}" is not {what} (a whole number {low}{upper})'
                              if high is not None else
-                             f'"{value}" is not {what} (a whole number ≥ {low})')
-        number = int(float(value))
+                             f'"{shown(value)}" is not {what} (a whole number ≥ {low})')
+        digits = value.split(".")[0].lstrip("+")
+        if len(digits.lstrip("-0")) > 18:
+            # A 400-digit number is a paste gone wrong; say so without echoing it as a float.
+            raise ValueError(f"{shown(digits)} is far outside {low}{upper}" if high is not None
+                             else f"{shown(digits)} is far too large for {what}")
+        number = int(digits)
         if number < low or (high is not None and number > high):
             raise ValueError(f"{number} is outside {low}{upper}" if high is not None
                              else f"{number} is below {low}")
@@ -51,7 +85,7 @@ def _level(value: str) -> int:
 def _discipline(value: str) -> str:
     code = parse_discipline(value)
     if code is None:
-        raise ValueError(f'"{value}" is not a discipline (data, ml, sre or product, '
+        raise ValueError(f'"{shown(value)}" is not a discipline (data, ml, sre or product, '
                          "or their full names)")
     return code
 
@@ -66,14 +100,34 @@ def _boolean(value: str) -> bool:
         return True
     if key in _FALSE:
         return False
-    raise ValueError(f'"{value}" is not true/false, yes/no or 1/0')
+    raise ValueError(f'"{shown(value)}" is not true/false, yes/no or 1/0')
 
 
 def _iso_date(value: str) -> date:
     try:
-        return date.fromisoformat(value[:10] if len(value) > 10 and value[10] in " T" else value)
+        if not _ISO.match(value):
+            raise ValueError(value)
+        return date.fromisoformat(value[:10])
     except ValueError:
-        raise ValueError(f'"{value}" is not an ISO date such as 2025-03-31') from None
+        raise ValueError(f'"{shown(value)}" is not an ISO date such as 2025-03-31') from None
+
+
+def _sql_integer(low: int, high: int | None) -> tuple[str, str]:
+    number = "TRY_CAST(regexp_extract(v, '^[+-]?[0-9]+') AS BIGINT)"
+    upper = f" AND {number} <= {high}" if high is not None else ""
+    top = min(high if high is not None else 9, 9)
+    # One digit in range is nearly every cell: a length and two comparisons, no regex.
+    check = (f"CASE WHEN strlen(v) = 1 THEN v >= '{low}' AND v <= '{top}' "
+             "ELSE coalesce(regexp_full_match(v, "
+             rf"'[+-]?[0-9]{{1,18}}(\.0+)?') AND {number} >= {low}{upper}, false) END")
+    typed = ("CASE WHEN strlen(v) = 1 THEN CAST(v AS BIGINT) "
+             "ELSE CAST(CAST(v AS DOUBLE) AS BIGINT) END")
+    return check, typed
+
+
+_DISCIPLINE_KEY = "lower(regexp_replace(v, '\\s+', ' ', 'g'))"
+_DISCIPLINE_CASE = ("CASE " + _DISCIPLINE_KEY + " " + " ".join(
+    f"WHEN '{alias}' THEN '{code}'" for alias, code in DISCIPLINE_ALIASES.items()) + " END")
 
 
 @dataclass(frozen=True)
@@ -82,49 +136,88 @@ class Column:
     parse: Callable[[str], Any] = _text
     required: bool = True
     default: Any = None
+    check: str = "true"       # SQL over a non-empty cleaned cell `v`: is it valid?
+    typed: str = "v"          # SQL over a valid `v`: its stored value
+    key: bool = False         # an id or a name other rows refer to: no invisible characters
+
+
+_LEVEL_SQL = _sql_integer(0, MAX_LEVEL)
+_INTEREST_SQL = _sql_integer(0, MAX_INTEREST)
+_DISCIPLINE_SQL = (f"{_DISCIPLINE_KEY} IN ({_sql_list(DISCIPLINE_ALIASES)})", _DISCIPLINE_CASE)
+_SKILL_DISCIPLINE_SQL = (f"lower(v) = '{UNASSIGNED}' OR {_DISCIPLINE_SQL[0]}",
+                         f"CASE WHEN lower(v) = '{UNASSIGNED}' THEN '{UNASSIGNED}' "
+                         f"ELSE {_DISCIPLINE_CASE} END")
+_BOOLEAN_SQL = (f"lower(v) IN ({_sql_list(_TRUE | _FALSE)})", f"lower(v) IN ({_sql_list(_TRUE)})")
+_DATE_SQL = ("CASE WHEN strlen(v) = 10 AND substr(v, 5, 1) = '-' AND substr(v, 8, 1) = '-' "
+             "AND substr(v, 1, 1) BETWEEN '0' AND '9' THEN TRY_CAST(v AS DATE) IS NOT NULL "
+             f"ELSE regexp_full_match(v, '{_ISO.pattern[1:-1]}') "
+             "AND TRY_CAST(left(v, 10) AS DATE) IS NOT NULL END", "CAST(left(v, 10) AS DATE)")
+
+
+def _int_column(name: str, low: int, high: int | None, what: str, **kw: Any) -> Column:
+    check, typed = _sql_integer(low, high)
+    return Column(name, _integer(low, high, what), check=check, typed=typed, **kw)
 
 
 SPECS: dict[str, tuple[Column, ...]] = {
     "people": (
-        Column("person_id"), Column("name"), Column("team"), Column("discipline", _discipline),
-        Column("role", required=False), Column("manager_id", required=False),
+        Column("person_id", key=True), Column("name"), Column("team", key=True),
+        Column("discipline", _discipline, check=_DISCIPLINE_SQL[0], typed=_DISCIPLINE_SQL[1]),
+        Column("role", required=False), Column("manager_id", required=False, key=True),
         Column("email", required=False),
     ),
     "skills": (
-        Column("skill_id"), Column("name"), Column("discipline", _skill_discipline),
-        Column("critical", _boolean, required=False, default=False),
+        Column("skill_id", key=True), Column("name"),
+        Column("discipline", _skill_discipline, check=_SKILL_DISCIPLINE_SQL[0],
+               typed=_SKILL_DISCIPLINE_SQL[1]),
+        Column("critical", _boolean, required=False, default=False, check=_BOOLEAN_SQL[0],
+               typed=_BOOLEAN_SQL[1]),
         Column("description", required=False),
     ),
     "ratings": (
-        Column("person_id"), Column("skill_id"), Column("level", _level),
-        Column("interest", _integer(0, MAX_INTEREST, "an interest"), required=False, default=0),
-        Column("assessed_on", _iso_date, required=False),
+        Column("person_id"), Column("skill_id"),
+        Column("level", _level, check=_LEVEL_SQL[0], typed=_LEVEL_SQL[1]),
+        Column("interest", _integer(0, MAX_INTEREST, "an interest"), required=False, default=0,
+               check=_INTEREST_SQL[0], typed=_INTEREST_SQL[1]),
+        Column("assessed_on", _iso_date, required=False, check=_DATE_SQL[0],
+               typed=_DATE_SQL[1]),
     ),
     "targets": (
-        Column("team"), Column("skill_id"), Column("min_level", _integer(1, MAX_LEVEL, "a level")),
-        Column("min_people", _integer(1, None, "a head count")),
+        Column("team"), Column("skill_id"),
+        _int_column("min_level", 1, MAX_LEVEL, "a level"),
+        _int_column("min_people", 1, None, "a head count"),
     ),
     "requests": (
-        Column("request_id"), Column("person_id"), Column("host_team"),
+        Column("request_id", key=True), Column("person_id"), Column("host_team"),
         Column("skill_id", required=False),
-        Column("earliest_quarter", _integer(1, None, "a quarter")),
-        Column("latest_quarter", _integer(1, None, "a quarter")),
-        Column("priority", _integer(1, 3, "a priority")),
+        _int_column("earliest_quarter", 1, None, "a quarter"),
+        _int_column("latest_quarter", 1, None, "a quarter"),
+        _int_column("priority", 1, 3, "a priority"),
         Column("note", required=False),
     ),
 }
 REQUIRED_TABLES = ("people", "skills", "ratings")
+_SQL_TYPES = {"level": "BIGINT", "interest": "BIGINT", "min_level": "BIGINT",
+              "min_people": "BIGINT", "earliest_quarter": "BIGINT", "latest_quarter": "BIGINT",
+              "priority": "BIGINT", "critical": "BOOLEAN", "assessed_on": "DATE"}
 
 
 def validate(raw: RawDataset, source: str = "") -> Dataset:
     """The dataset the raw tables describe; raises `DatasetError` listing every problem."""
+    workspace = raw.workspace or Workspace()
+    try:
+        return _validate(raw, workspace, source)
+    finally:
+        workspace.close()
+
+
+def _validate(raw: RawDataset, workspace: Workspace, source: str) -> Dataset:
     tables = dict(raw.tables)
     warnings = list(raw.warnings)
     if is_classic(tables):
         converted, classic_warnings = classic_to_tables(next(iter(tables.values())))
         tables = converted
         warnings += classic_warnings
-    problems: list[Problem] = []
     missing = [name for name in REQUIRED_TABLES if name not in tables]
     if missing:
         found = ", ".join(sorted(tables)) or "nothing"
@@ -132,25 +225,28 @@ def validate(raw: RawDataset, source: str = "") -> Dataset:
             source or "dataset",
             f"needs the tables people, skills and ratings (missing: {', '.join(missing)}; "
             f"found: {found}), or one sheet in the classic layout with name, team, "
-            "discipline and one column per skill")])
+            "discipline and one column per skill (`python -m skills inspect FILE` proposes "
+            "a mapping for other layouts)")])
     for name in sorted(set(tables) - set(SPECS)):
         warnings.append(f"{tables[name].source} was ignored: it is not one of "
                         f"{', '.join(SPECS)}")
-    frames: dict[str, pd.DataFrame] = {}
-    rows: dict[str, list[int]] = {}
-    for name, spec in SPECS.items():
-        if name not in tables:
-            continue
-        frame, row_numbers, table_problems = _parse_table(tables[name], spec)
-        problems += table_problems
-        frames[name], rows[name] = frame, row_numbers
+    present = {name: tables[name] for name in SPECS if name in tables}
+    problems: list[Problem] = []
+    for name, table in present.items():
+        problems += _missing_columns(table, SPECS[name])
     # Without its columns a table cannot be cross-checked; with them, bad cells and bad
     # references are reported together so one fix-up round is enough.
-    if any(frame.columns.empty for frame in frames.values()):
-        raise DatasetError(problems)
-    problems += _check_references(frames, rows, tables)
     if problems:
         raise DatasetError(problems)
+    checker = _Checker(workspace, present)
+    checker.run()
+    if checker.problems or checker.more:
+        raise DatasetError(checker.problems, checker.more)
+    for name in ("targets", "requests"):
+        if name in present and checker.counts[name] == 0:
+            warnings.append(f"{present[name].source} has a header but no rows: the dataset "
+                            f"will have no {name} from the file")
+    frames = {name: checker.frame(name) for name in present}
     people, skills, ratings = frames["people"], frames["skills"], frames["ratings"]
     if "targets" in frames:
         targets = frames["targets"].assign(origin="file")
@@ -167,134 +263,287 @@ def validate(raw: RawDataset, source: str = "") -> Dataset:
     )
 
 
-def _parse_table(table: RawTable, spec: tuple[Column, ...]
-                 ) -> tuple[pd.DataFrame, list[int], list[Problem]]:
-    problems: list[Problem] = []
+def _missing_columns(table: RawTable, spec: tuple[Column, ...]) -> list[Problem]:
     missing = [c.name for c in spec if c.required and table.column(c.name) is None]
-    if missing:
-        names = ", ".join(missing)
-        problems.append(Problem(table.source, f"is missing the required column"
-                                              f"{'s' if len(missing) > 1 else ''} {names} "
-                                              f"(found: {', '.join(table.original_columns)})",
-                                row=1, column=missing[0]))
-        return pd.DataFrame(), [], problems
-    records: list[dict[str, Any]] = []
-    row_numbers: list[int] = []
-    positions = [(column, table.column(column.name)) for column in spec]
-    # Cells repeat (levels 0-4, a few teams): parse each distinct text once per column.
-    parsed: dict[str, dict[str, Any]] = {column.name: {} for column in spec}
-    for offset, cells in enumerate(table.rows):
-        row_number = offset + 2
-        if not any(cells):
-            continue
-        record: dict[str, Any] = {}
-        for column, index in positions:
-            value = cells[index] if index is not None else ""
-            if value == "":
-                if column.required:
-                    problems.append(Problem(table.source, "is empty but required",
-                                            row=row_number, column=column.name))
-                record[column.name] = column.default
-                continue
-            memo = parsed[column.name]
-            if value not in memo:
-                try:
-                    memo[value] = column.parse(value)
-                except ValueError as error:
-                    memo[value] = error
-            result = memo[value]
-            if isinstance(result, ValueError):
-                problems.append(Problem(table.source, str(result), row=row_number,
-                                        column=column.name))
-            else:
-                record[column.name] = result
-        records.append(record)
-        row_numbers.append(row_number)
-    frame = pd.DataFrame.from_records(records, columns=[c.name for c in spec])
-    return frame, row_numbers, problems
+    if not missing:
+        return []
+    names = ", ".join(missing)
+    found = ", ".join(f'"{shown(c)}"' for c in table.original_columns[:40])
+    if len(table.original_columns) > 40:
+        found += f" and {len(table.original_columns) - 40:,} more"
+    return [Problem(table.source, f"is missing the required column"
+                                  f"{'s' if len(missing) > 1 else ''} {names} "
+                                  f"(found: {found})", row=1, column=missing[0])]
 
 
-def _duplicates(frame: pd.DataFrame, rows: list[int], keys: list[str], source: str,
-                what: str) -> list[Problem]:
-    problems = []
-    first_seen: dict[tuple, int] = {}
-    keyed = zip(*(frame[k].tolist() for k in keys), strict=True)
-    for row_number, key in zip(rows, keyed, strict=True):
-        if key in first_seen:
-            shown = " and ".join(f'{k} "{v}"' for k, v in zip(keys, key, strict=True))
-            problems.append(Problem(source, f"duplicate {what}: {shown} is already on row "
-                                            f"{first_seen[key]}", row=row_number,
-                                    column=keys[-1]))
+class _Checker:
+    """Every rule of the contract as SQL over the staged tables, collecting problems."""
+
+    def __init__(self, workspace: Workspace, tables: dict[str, RawTable]) -> None:
+        self.workspace = workspace
+        self.sql = workspace.connection
+        self.tables = tables
+        self.limit = current_limits().max_problems
+        self.problems: list[Problem] = []
+        self.more = 0
+        self.counts: dict[str, int] = {}
+        self.views: dict[str, str] = {}
+
+    def add(self, problems: list[Problem], total: int | None = None) -> None:
+        room = max(0, self.limit - len(self.problems))
+        self.problems += problems[:room]
+        self.more += (total if total is not None else len(problems)) - min(room, len(problems))
+
+    def source(self, name: str) -> str:
+        return self.tables[name].source
+
+    def run(self) -> None:
+        for name, table in self.tables.items():
+            self._stage(name, table)
+        for name, table in self.tables.items():
+            self._cells(name, table)
+            self._formulas(name, table)
+        if self.counts["people"] == 0:
+            self.add([Problem(self.source("people"), "has no people in it")])
+        if self.counts["skills"] == 0:
+            self.add([Problem(self.source("skills"), "has no skills in it")])
+        if self.counts["ratings"] == 0:
+            # Loading it would replace every stored rating with nothing, without a word.
+            self.add([Problem(self.source("ratings"), "has no ratings in it: loading it would "
+                                                      "remove every stored rating; add the "
+                                                      "ratings, or leave a level 0 for someone")])
+        self._duplicates("people", ["person_id"], "person")
+        self._duplicates("skills", ["skill_id"], "skill")
+        self._unknown("people", "manager_id", "people", "person_id", "manager")
+        self._unknown("ratings", "person_id", "people", "person_id", "person")
+        self._unknown("ratings", "skill_id", "skills", "skill_id", "skill")
+        self._duplicates("ratings", ["person_id", "skill_id"], "rating")
+        if "targets" in self.tables:
+            self._unknown("targets", "team", "people", "team", "team")
+            self._unknown("targets", "skill_id", "skills", "skill_id", "skill")
+            self._duplicates("targets", ["team", "skill_id"], "target")
+        if "requests" in self.tables:
+            self._duplicates("requests", ["request_id"], "request")
+            self._unknown("requests", "person_id", "people", "person_id", "person")
+            self._unknown("requests", "host_team", "people", "team", "team")
+            self._unknown("requests", "skill_id", "skills", "skill_id", "skill")
+            self._requests()
+        self._lookalikes()
+
+    def _stage(self, name: str, table: RawTable) -> None:
+        """s_<name>: the table's non-blank rows, its columns by name, and t_<column> the typed
+        value of every checked column (NULL where the cell is empty or invalid), converted
+        once for the checks and the frame alike."""
+        stored = table.store_in(self.workspace)
+        columns, typed = [], []
+        for column in SPECS[name]:
+            index = table.column(column.name)
+            columns.append(f"c{index} AS {column.name}" if index is not None
+                           else f"'' AS {column.name}")
+            if _checked(column):
+                value = f"c{index}" if index is not None else "''"
+                typed.append(f"CASE WHEN {value} <> '' AND ({_bind(column.check, value)}) "
+                             f"THEN {_bind(column.typed, value)} END AS t_{column.name}")
+        filled = " OR ".join(f"c{i} <> ''" for i in range(table.width)) or "false"
+        view = f"s_{name}"
+        self.workspace.run(f"CREATE OR REPLACE TABLE {view} AS SELECT __row, "
+                           f"{', '.join(columns + typed)} FROM {stored} WHERE {filled}")
+        self.views[name] = view
+        count = self.sql.execute(f"SELECT count(*) FROM {view}").fetchall()[0]
+        self.counts[name] = int(count[0]) if count else 0
+
+    def _cells(self, name: str, table: RawTable) -> None:
+        spec = SPECS[name]
+        flags = []
+        for column in spec:
+            v = column.name
+            parts = []
+            if column.required:
+                parts.append(f"({v} = '')")
+            if _checked(column):
+                parts.append(f"({v} <> '' AND t_{v} IS NULL)")
+            if column.key:
+                parts.append(f"regexp_matches({v}, '{_INVISIBLE}')")
+            elif name in ("people", "skills"):
+                parts.append(f"regexp_matches({v}, '{_CONTROL}')")
+            flags.append(" OR ".join(parts) if parts else "false")
+        if all(flag == "false" for flag in flags):
+            return
+        names = ", ".join(c.name for c in spec)
+        bad = ", ".join(f"({flag}) AS bad_{i}" for i, flag in enumerate(flags))
+        rows = self.sql.execute(
+            f"SELECT * FROM (SELECT __row, {names}, {bad} FROM {self.views[name]}) "
+            f"WHERE {' OR '.join(f'bad_{i}' for i in range(len(spec)))} ORDER BY __row "
+            f"LIMIT {self.limit + 1}").fetchall()
+        if not rows:
+            return
+        memo: dict[tuple[str, str], str | None] = {}
+        problems = []
+        for record in rows:
+            row = int(record[0])
+            for i, column in enumerate(spec):
+                if not record[1 + len(spec) + i]:
+                    continue
+                value = record[1 + i]
+                message = self._message(column, value, memo)
+                if message:
+                    problems.append(Problem(table.source, message, row=row, column=column.name))
+        total = None
+        if len(rows) > self.limit:
+            summed = " + ".join(f"CAST(coalesce({f}, false) AS INTEGER)" for f in flags)
+            counted = self.sql.execute(
+                f"SELECT sum({summed}) FROM {self.views[name]}").fetchall()[0]
+            total = int(counted[0] or 0) if counted else None
+        self.add(problems, total)
+
+    @staticmethod
+    def _message(column: Column, value: str, memo: dict[tuple[str, str], str | None]
+                 ) -> str | None:
+        key = (column.name, value)
+        if key in memo:
+            return memo[key]
+        message: str | None = None
+        if value == "":
+            message = "is empty but required" if column.required else None
+        elif column.key and _INVISIBLE_PY.search(value):
+            message = (f'"{shown(value)}" contains an invisible character; type the value '
+                       "again without it")
+        elif not column.key and _CONTROL_PY.search(value):
+            message = (f'"{shown(value)}" contains a control character (such as NUL), '
+                       "which an export leaves by mistake; remove it")
         else:
-            first_seen[key] = row_number
-    return problems
+            try:
+                column.parse(value)
+            except ValueError as error:
+                message = str(error)
+        memo[key] = message
+        return message
+
+    def _formulas(self, name: str, table: RawTable) -> None:
+        if not table.formulas:
+            return
+        used = {table.column(c.name): c.name for c in SPECS[name]}
+        self.add([Problem(table.source, FORMULA_WITHOUT_VALUE, row=row, column=used[column])
+                  for row, column in sorted(table.formulas) if column in used and row > 1])
+
+    def _duplicates(self, name: str, keys: list[str], what: str) -> None:
+        view = self.views[name]
+        filled = " AND ".join(f"{k} <> ''" for k in keys)
+        group = ", ".join(keys)
+        # Distinct hashes as many as rows means no duplicates (a hash collision only sends us
+        # to the exact query below); one aggregate over integers, not over strings.
+        dup = self.sql.execute(f"SELECT count(*) - count(DISTINCT hash({group})) FROM {view} "
+                               f"WHERE {filled}").fetchall()[0]
+        if not dup or not dup[0]:
+            return
+        rows = self.sql.execute(
+            f"SELECT __row, {group}, first, count(*) OVER () FROM (SELECT __row, {group}, "
+            f"min(__row) OVER (PARTITION BY {group}) AS first FROM {view} WHERE {filled}) "
+            f"WHERE __row <> first ORDER BY __row LIMIT {self.limit}").fetchall()
+        problems = []
+        for record in rows:
+            shown_keys = " and ".join(f'{k} "{shown(v)}"'
+                                      for k, v in zip(keys, record[1:1 + len(keys)], strict=True))
+            problems.append(Problem(self.source(name), f"duplicate {what}: {shown_keys} is "
+                                                       f"already on row {record[-2]}",
+                                    row=int(record[0]), column=keys[-1]))
+        self.add(problems, int(rows[0][-1]) if rows else 0)
+
+    def _unknown(self, name: str, column: str, other: str, other_column: str,
+                 what: str) -> None:
+        view, known = self.views[name], self.views[other]
+        rows = self.sql.execute(
+            f"SELECT r.__row, r.{column}, count(*) OVER () FROM {view} r ANTI JOIN "
+            f"(SELECT DISTINCT {other_column} AS k FROM {known}) p ON r.{column} = p.k "
+            f"WHERE r.{column} <> '' ORDER BY r.__row LIMIT {self.limit}").fetchall()
+        table_of = {"person": "people", "skill": "skills", "team": "the teams of people",
+                    "manager": "people"}[what]
+        problems = [Problem(self.source(name), f'{what} "{shown(value)}" is not in {table_of}',
+                            row=int(row), column=column) for row, value, _ in rows]
+        self.add(problems, int(rows[0][2]) if rows else 0)
+
+    def _requests(self) -> None:
+        view, people = self.views["requests"], self.views["people"]
+        quarter = "TRY_CAST(CAST(TRY_CAST({c} AS DOUBLE) AS BIGINT) AS BIGINT)"
+        early, late = quarter.format(c="earliest_quarter"), quarter.format(c="latest_quarter")
+        source = self.source("requests")
+        rows = self.sql.execute(
+            f"SELECT __row, {early}, {late} FROM {view} WHERE {early} > {late} "
+            f"ORDER BY __row LIMIT {self.limit}").fetchall()
+        self.add([Problem(source, f"the window ends (quarter {late_q}) before it starts "
+                                  f"(quarter {early_q})", row=int(row), column="latest_quarter")
+                  for row, early_q, late_q in rows])
+        rows = self.sql.execute(
+            f"SELECT r.__row, r.person_id, r.host_team FROM {view} r JOIN (SELECT person_id, "
+            f"min(team) AS team FROM {people} GROUP BY person_id) p "
+            f"ON r.person_id = p.person_id AND r.host_team = p.team ORDER BY r.__row "
+            f"LIMIT {self.limit}").fetchall()
+        self.add([Problem(source, f'{shown(person)} is already in team "{shown(team)}"; a '
+                                  "rotation goes to another team", row=int(row),
+                          column="host_team") for row, person, team in rows])
+
+    def _lookalikes(self) -> None:
+        def values(name: str, column: str) -> list[tuple[str, int]]:
+            # Only values with a non-ASCII character can look like another value; fetch those
+            # and the values they might look like.
+            view = self.views[name]
+            odd = [str(v) for (v,) in self.sql.execute(
+                f"SELECT DISTINCT {column} FROM {view} WHERE NOT regexp_full_match({column}, "
+                "'[\\x00-\\x7F]*') LIMIT 10000").fetchall()]
+            if not odd:
+                return []
+            wanted = list({skeleton(v) for v in odd} | set(odd))
+            return [(str(v), int(r)) for v, r in self.sql.execute(
+                f"SELECT {column}, min(__row) FROM {view} WHERE {column} <> '' AND "
+                f"({column} IN (SELECT unnest($wanted)) OR NOT regexp_full_match({column}, "
+                f"'[\\x00-\\x7F]*')) GROUP BY {column} ORDER BY 2",
+                {"wanted": wanted}).fetchall()]
+
+        self.add(lookalike_problems(self.source("people"), "team", values("people", "team")))
+        self.add(lookalike_problems(self.source("people"), "person_id",
+                                    values("people", "person_id")))
+        self.add(lookalike_problems(self.source("skills"), "skill_id",
+                                    values("skills", "skill_id")))
+        managers = self.sql.execute(
+            f"SELECT person_id, manager_id, __row FROM {self.views['people']} "
+            "WHERE manager_id <> '' ORDER BY __row").fetchall()
+        if managers:
+            self.add(manager_cycle_problems(self.source("people"),
+                                            [(str(p), str(m), int(r)) for p, m, r in managers]))
+
+    def frame(self, name: str) -> pd.DataFrame:
+        """The validated table with typed columns, in file order."""
+        selected = []
+        for column in SPECS[name]:
+            typed = f"t_{column.name}" if _checked(column) else column.name
+            if column.default is not None:
+                expression = (f"CASE WHEN {column.name} = '' THEN {_literal(column.default)} "
+                              f"ELSE {typed} END")
+            else:
+                expression = f"CASE WHEN {column.name} = '' THEN NULL ELSE {typed} END"
+            sql_type = _SQL_TYPES.get(column.name, "VARCHAR")
+            selected.append(f"CAST({expression} AS {sql_type}) AS {column.name}")
+        # The staged tables are in file order (insertion order is preserved): no sort needed.
+        arrow = self.sql.sql(f"SELECT {', '.join(selected)} FROM {self.views[name]}"
+                             ).to_arrow_table()
+        frame = arrow.to_pandas()
+        for column in frame.columns:
+            # An absent optional column is None throughout, as the tables have always had it.
+            if arrow.column(column).null_count == len(frame):
+                frame[column] = pd.Series([None] * len(frame), dtype="object")
+        return frame
 
 
-def _unknown(frame: pd.DataFrame, rows: list[int], column: str, known: set[str],
-             source: str, what: str, allow_empty: bool = False) -> list[Problem]:
-    problems = []
-    for row_number, value in zip(rows, frame[column].tolist(), strict=True):
-        if allow_empty and (value is None or pd.isna(value) or value == ""):
-            continue
-        if value not in known:
-            problems.append(Problem(source, f'{what} "{value}" is not in {_table_of(what)}',
-                                    row=row_number, column=column))
-    return problems
+def _checked(column: Column) -> bool:
+    return column.check != "true" or column.typed != "v"
 
 
-def _table_of(what: str) -> str:
-    return {"person": "people", "skill": "skills", "team": "the teams of people",
-            "manager": "people"}[what]
+def _bind(expression: str, column: str) -> str:
+    """`expression` over the placeholder `v`, applied to `column`."""
+    return re.sub(r"\bv\b", column, expression)
 
 
-def _check_references(frames: dict[str, pd.DataFrame], rows: dict[str, list[int]],
-                      tables: dict[str, RawTable]) -> list[Problem]:
-    problems: list[Problem] = []
-    people, skills, ratings = frames["people"], frames["skills"], frames["ratings"]
-    src = {name: tables[name].source for name in frames}
-    if people.empty:
-        problems.append(Problem(src["people"], "has no people in it"))
-    if skills.empty:
-        problems.append(Problem(src["skills"], "has no skills in it"))
-    problems += _duplicates(people, rows["people"], ["person_id"], src["people"], "person")
-    problems += _duplicates(skills, rows["skills"], ["skill_id"], src["skills"], "skill")
-    person_ids = set(people["person_id"])
-    skill_ids = set(skills["skill_id"])
-    teams = set(people["team"])
-    problems += _unknown(people, rows["people"], "manager_id", person_ids, src["people"],
-                         "manager", allow_empty=True)
-    problems += _unknown(ratings, rows["ratings"], "person_id", person_ids, src["ratings"],
-                         "person")
-    problems += _unknown(ratings, rows["ratings"], "skill_id", skill_ids, src["ratings"], "skill")
-    problems += _duplicates(ratings, rows["ratings"], ["person_id", "skill_id"], src["ratings"],
-                            "rating")
-    if "targets" in frames:
-        targets = frames["targets"]
-        problems += _unknown(targets, rows["targets"], "team", teams, src["targets"], "team")
-        problems += _unknown(targets, rows["targets"], "skill_id", skill_ids, src["targets"],
-                             "skill")
-        problems += _duplicates(targets, rows["targets"], ["team", "skill_id"], src["targets"],
-                                "target")
-    if "requests" in frames:
-        requests = frames["requests"]
-        source = src["requests"]
-        problems += _duplicates(requests, rows["requests"], ["request_id"], source, "request")
-        problems += _unknown(requests, rows["requests"], "person_id", person_ids, source,
-                             "person")
-        problems += _unknown(requests, rows["requests"], "host_team", teams, source, "team")
-        problems += _unknown(requests, rows["requests"], "skill_id", skill_ids, source, "skill",
-                             allow_empty=True)
-        home = dict(zip(people["person_id"], people["team"], strict=True))
-        for row_number, request in zip(rows["requests"], requests.itertuples(index=False),
-                                       strict=True):
-            if request.earliest_quarter > request.latest_quarter:
-                problems.append(Problem(source, f"the window ends (quarter "
-                                                f"{request.latest_quarter}) before it starts "
-                                                f"(quarter {request.earliest_quarter})",
-                                        row=row_number, column="latest_quarter"))
-            if home.get(request.person_id) == request.host_team:
-                problems.append(Problem(source, f'{request.person_id} is already in team '
-                                                f'"{request.host_team}"; a rotation goes to '
-                                                "another team", row=row_number,
-                                        column="host_team"))
-    return problems
+def _literal(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
