@@ -97,8 +97,12 @@ if "rp-result" in st.session_state:
         st.error("No plan keeps every approved rotation under this policy:\n\n"
                  + "\n".join(f"- {line}" for line in result.explanation),
                  icon=":material/block:")
+    elif result.status == "error":
+        st.error(result.message, icon=":material/error:")
     else:
         st.warning(f"No plan in time. {result.message}", icon=":material/hourglass_empty:")
+    for finding in result.findings:
+        st.warning(finding, icon=":material/rule:")
 
     if result.found:
         frame = rotations.plan_frame(org, result.policy, result.rotations)

@@ -404,7 +404,7 @@ def test_cli_infeasible_exits_3_with_the_reason(store: Store) -> None:
 
 def test_exit_codes_follow_the_status() -> None:
     assert skills.cli.rotations.EXIT_CODES == {"optimal": 0, "feasible": 0, "infeasible": 3,
-                                               "timeout": 4}
+                                               "timeout": 4, "error": 5}
 
 
 # --- the app: request -> plan -> approve, through the real pages (Streamlit AppTest) ---------

@@ -1,7 +1,9 @@
 """`python -m skills plan rotations …`: the rotation planner, headless.
 
-Prints one JSON line (status, objective, bound, gap, seconds, rotations) and writes the plan as
-CSV. Exit codes: 0 plan found, 2 invalid input, 3 infeasible (why on stderr), 4 no plan in time.
+Prints one JSON line (status, objective, bound, gap, seconds, message, rotations) and writes the
+plan as CSV. Exit codes: 0 plan found, 2 invalid input, 3 infeasible (why on stderr), 4 no plan
+in time, 5 the solver failed (its words on stderr). Approved rotations that no longer fit the
+data are listed on stderr; the plan is made around them.
 """
 
 from __future__ import annotations
@@ -23,8 +25,10 @@ from skills.exports import to_csv
 from skills.plans import rotations, solving
 from skills.services import rotations as rotation_service
 
+# The solver crashed or is missing: neither "infeasible" nor "no plan in time".
+EXIT_ERROR = 5
 EXIT_CODES = {"optimal": EXIT_OK, "feasible": EXIT_OK, "infeasible": EXIT_INFEASIBLE,
-              "timeout": EXIT_TIMEOUT}
+              "timeout": EXIT_TIMEOUT, "error": EXIT_ERROR}
 DEFAULTS = rotations.Policy()
 
 
@@ -58,13 +62,16 @@ def handle(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     store = open_loaded_store(args)
     org, result = rotation_service.run(store, policy)
+    for finding in result.findings:
+        print(f"note: {finding}", file=sys.stderr)
     if result.status == "infeasible":
         print("The plan is infeasible:", file=sys.stderr)
         for line in result.explanation:
             print(f"- {line}", file=sys.stderr)
-    elif result.status == "timeout":
+    elif result.status in ("timeout", "error"):
         print(f"error: {result.message}", file=sys.stderr)
     else:
+        print(result.message, file=sys.stderr)
         text = to_csv(rotations.plan_frame(org, policy, result.rotations))
         if args.out:
             args.out.write_text(text, encoding="utf-8")

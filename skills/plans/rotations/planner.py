@@ -60,6 +60,10 @@ def plan(dataset: Dataset | Organisation | RotationOrg, policy: Policy | None = 
     policy = policy or Policy()
     policy.validate()
     deadline = deadline or Deadline(policy.time_limit)
+    missing = solving.cbc_problem() if policy.solver == "cbc" else ""
+    if missing:
+        return PlanResult(status="error", policy=policy, solver=policy.solver,
+                          seconds=deadline.elapsed(), message=missing)
     org = dataset if isinstance(dataset, RotationOrg) else prepare(dataset)
     kept, findings = misfits(org, policy, commitments)
     s = C.space(org, policy)
