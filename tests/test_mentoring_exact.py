@@ -21,7 +21,7 @@ from skills.ingest.sample import generate
 from skills.organisation import Organisation
 from skills.plans import mentoring as mt
 from skills.plans.mentoring import model as MM
-from tests.test_mentoring import brute_force, reference_triples, small_orgs
+from tests.test_mentoring import brute_force, milp_optimum, reference_triples, small_orgs
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -109,13 +109,33 @@ def test_bound_holds_and_optimal_means_the_true_optimum(case):
     assert plan.objective <= best + 1e-6
     if plan.status == "optimal":
         assert plan.objective == pytest.approx(best, abs=1e-6)
-    # The greedy baseline keeps every constraint and never beats the optimum.
+    # The bound used when no exact model finishes in time holds as well.
     prep = MM.prepare(Organisation.of(dataset), options)
+    assert MM.quick_bound(prep) >= best - 1e-6
+    # The greedy baseline keeps every constraint and never beats the optimum.
     greedy = mt.greedy_pairs(prep)
     ids, skills = prep.org.person_ids, prep.org.skill_ids
     named = [(ids[m], ids[e], skills[s]) for m, e, s in greedy]
     assert mt.check_pairs(dataset, options, named, require_maximal=False) == []
     assert plan.greedy_objective is not None and plan.greedy_objective <= best + 1e-6
+
+
+@settings(max_examples=8, deadline=None)
+@given(st.integers(0, 10_000), st.sampled_from([(2, 2), (2, 3), (1, 2)]))
+def test_general_path_matches_the_full_milp(seed, setting):
+    """Two mentors per mentee and/or mentors from level 2: the plan's value is the optimum of
+    the MILP over every eligible pair, and "optimal" only when it is."""
+    max_mentors, min_level = setting
+    dataset = generate(people=36, teams=3, skills=6, seed=seed)
+    options = mt.MentoringOptions(max_mentors=max_mentors, min_mentor_level=min_level,
+                                  mentor_capacity=1 + seed % 2)
+    plan = mt.plan_mentoring(dataset, options)
+    best = milp_optimum(dataset, options)
+    assert plan.found and plan.bound >= best - 1e-6
+    if plan.status == "optimal":
+        assert plan.objective == pytest.approx(best, abs=1e-6)
+    else:
+        assert plan.objective <= best + 1e-6
 
 
 def test_general_path_keeps_its_time_limit_and_reports_a_bound():
@@ -126,7 +146,7 @@ def test_general_path_keeps_its_time_limit_and_reports_a_bound():
     started = time.monotonic()
     plan = mt.plan_mentoring(dataset, options)
     wall = time.monotonic() - started
-    assert wall <= options.time_limit + 0.5, wall
+    assert wall <= options.time_limit + 1.0, wall
     assert plan.status in ("optimal", "feasible") and plan.found
     assert plan.bound is not None and plan.bound >= plan.objective - 1e-6
     assert plan.gap is not None and plan.gap < 0.05
@@ -144,7 +164,9 @@ def test_flow_path_keeps_a_limit_shorter_than_the_flow():
     started = time.monotonic()
     plan = mt.plan_mentoring(dataset, options)
     wall = time.monotonic() - started
-    assert wall <= options.time_limit + 0.5, wall
+    # The greedy plan and the checker still run after the limit: under a fully loaded machine
+    # they take up to a second (4.7 s before, when nothing stopped the flow).
+    assert wall <= options.time_limit + 1.0, wall
     assert plan.status == "feasible" and plan.found and len(plan.pairs) > 0
     assert plan.bound is not None and plan.bound >= plan.objective
     exact = mt.plan_mentoring(dataset, mt.MentoringOptions())

@@ -13,7 +13,6 @@ from skills.plans.mentoring.check import check_pairs
 from skills.plans.mentoring.explain import practitioners_after_mentoring
 from skills.plans.mentoring.greedy import greedy_pairs
 from skills.plans.mentoring.model import (
-    MAX_GENERAL_PAIRS,
     PAIR_COLUMNS,
     MentoringInputError,
     MentoringOptions,
@@ -25,10 +24,10 @@ from skills.plans.mentoring.model import (
     prepare,
     validate_options,
 )
-from skills.plans.mentoring.planner import MentoringPlan, plan_mentoring
+from skills.plans.mentoring.planner import MAX_MILP_PAIRS, MentoringPlan, plan_mentoring
 
 __all__ = [
-    "MAX_GENERAL_PAIRS", "PAIR_COLUMNS", "MentoringInputError", "MentoringOptions",
+    "MAX_MILP_PAIRS", "PAIR_COLUMNS", "MentoringInputError", "MentoringOptions",
     "MentoringPlan", "Organisation", "Weights", "check_pairs", "eligible_pairs", "greedy_pairs",
     "is_eligible", "mentee_value", "pair_score", "plan_mentoring",
     "practitioners_after_mentoring", "prepare", "validate_options",

@@ -42,9 +42,6 @@ from skills.taxonomy import MAX_INTEREST, MAX_LEVEL
 PAIR_COLUMNS = ("mentor_id", "mentee_id", "skill_id", "score")
 # Rounding noise; scores are sums of a few weights, far coarser than this.
 TOL = 1e-6
-# The MILP enumerates every eligible pair; beyond this it would exhaust memory, and the plan is
-# then the relaxed flow repaired (with the flow's value as the bound).
-MAX_GENERAL_PAIRS = 3_000_000
 # Arc values are scores in float; the flow solver wants integers. At this scale the rounding
 # moves a plan's total by well under 1e-6, far below any difference between two scores.
 COST_SCALE = 10**8
