@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from pages._shared import role_picker, run_guarded
+from pages._shared import run_guarded, sign_in
+from skills.services.session import Permission
 
 st.set_page_config(page_title="crosstrain", page_icon=":material/swap_horiz:", layout="wide")
 
@@ -24,6 +25,20 @@ PAGES = {
     ],
 }
 
-navigation = st.navigation(PAGES)
-role_picker()
-run_guarded(navigation.run)
+
+def main() -> None:
+    # Nobody sees a page before the sign-in gate says who they are (deny by default).
+    who = sign_in()
+    if who is None:
+        return
+    pages = {section: list(entries) for section, entries in PAGES.items()}
+    if who.can(Permission.MANAGE_ROLES):
+        pages["Data"].append(st.Page("pages/9_roles.py", title="Roles",
+                                     icon=":material/badge:"))
+    if who.can(Permission.READ_AUDIT):
+        pages["Data"].append(st.Page("pages/10_audit.py", title="Audit trail",
+                                     icon=":material/history:"))
+    st.navigation(pages).run()
+
+
+run_guarded(main)

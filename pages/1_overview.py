@@ -1,8 +1,10 @@
+import pandas as pd
 import streamlit as st
 
-from pages._shared import store
+from pages._shared import caller, store
 from skills import figures
 from skills.services import coverage, data
+from skills.services.session import Permission
 
 st.title("Coverage overview")
 current = store()
@@ -12,9 +14,9 @@ if load:
     counts = {"people": summary.people, "teams": summary.teams, "skills": summary.skills}
     st.caption(f"{data.describe_counts(counts)} · snapshot {load['snapshot']}, loaded from "
                f"{load['source']} at {load['loaded_at']:%Y-%m-%d %H:%M}")
-waiting = data.needs_decision(current)
-if not waiting.empty:
-    st.warning(f"{len(waiting)} item{'s' if len(waiting) != 1 else ''} of work in progress "
+waiting = data.needs_decision_count(current)
+if waiting:
+    st.warning(f"{waiting} item{'s' if waiting != 1 else ''} of work in progress "
                "refer to people or teams the data no longer has and need a decision: see "
                "**Data**.", icon=":material/rule:")
 
@@ -33,9 +35,15 @@ third.metric("Key people", summary.key_people,
 left, right = st.columns(2)
 with left:
     st.subheader("One resignation away")
-    key = coverage.key_people(current)
-    if key.empty:
+    # Names are for who may see people (a manager: of the teams they lead); others the count.
+    key = (coverage.key_people(current) if caller().can(Permission.READ_PEOPLE)
+           else pd.DataFrame())
+    if summary.key_people == 0:
         st.success("Every critical skill has at least two practitioners.")
+    elif key.empty:
+        count = summary.key_people
+        st.info(f"{count} key {'person is' if count == 1 else 'people are'} the sole "
+                "practitioner of a critical skill.")
     else:
         st.dataframe(key[["name", "team", "skill_name", "level"]], hide_index=True,
                      column_config={"name": "Person", "team": "Team",

@@ -62,13 +62,16 @@ with bus:
     st.plotly_chart(figures.bus_factor_figure(skills, critical_only=critical_only),
                     width="stretch")
     st.dataframe(skills, hide_index=True, column_config=LABELS)
+    # A callable: the file is made (and audited) when someone clicks, not on every run.
     st.download_button("Download skill coverage (CSV)",
-                       csv_download(current, skills, labels=HEADERS),
+                       lambda: csv_download(current, skills, labels=HEADERS,
+                                            name="skill-coverage.csv"),
                        file_name="skill-coverage.csv", mime="text/csv")
 with gaps:
     target_view = coverage.target_gaps(current, within)
     st.plotly_chart(figures.target_gaps_figure(target_view), width="stretch")
     st.dataframe(target_view, hide_index=True, column_config=LABELS)
     st.download_button("Download target gaps (CSV)",
-                       csv_download(current, target_view, labels=HEADERS),
+                       lambda: csv_download(current, target_view, labels=HEADERS,
+                                            name="target-gaps.csv"),
                        file_name="target-gaps.csv", mime="text/csv")

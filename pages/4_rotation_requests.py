@@ -3,7 +3,7 @@ import streamlit as st
 
 from pages._shared import caller, require, store
 from skills.services import rotations as rotation_service
-from skills.services.session import Caller, NotAllowed, Permission
+from skills.services.session import NotAllowed, Permission
 
 STATUS_WORDS = {
     "requested": "Waiting for the next plan",
@@ -26,17 +26,25 @@ if people.empty:
     st.info("No organisation is loaded yet.")
     st.stop()
 labels = {row.person_id: f"{row.name} · {row.team}" for row in people.itertuples()}
-# Until sign-in exists the engineer says who they are; they only see their own requests.
-person_id = st.selectbox("You are", list(labels), format_func=labels.get, key="rr-person")
+# The sign-in says who you are; a manager may also act for the people of the teams they lead
+# (the service offers only those, and checks again when it stores anything).
+who = caller()
+if list(labels) == [who.person_id]:
+    person_id = who.person_id
+    st.caption(f"You are {labels[person_id]}.")
+else:
+    mine_first = sorted(labels, key=lambda p: (p != who.person_id, labels[p]))
+    person_id = st.selectbox("Requests of", mine_first, format_func=labels.get,
+                             key="rr-person")
 home = people.loc[people["person_id"] == person_id, "team"].iloc[0]
-me = current.as_caller(Caller(caller().role, person_id))
+me = current
 
 teams = [t for t in all_teams if t != home]
 
 if "rr-filed" in st.session_state:
     st.success(st.session_state.pop("rr-filed"), icon=":material/check_circle:")
 st.subheader("Your requests")
-mine = rotation_service.person_requests(current, person_id)
+mine = rotation_service.person_requests(current, str(person_id))
 if mine.empty:
     st.info("You have no rotation requests yet.")
 for row in mine.itertuples():

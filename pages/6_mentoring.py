@@ -3,11 +3,11 @@ import streamlit as st
 
 from pages._shared import caller, scope_filters, store
 from skills.access import Permission
-from skills.exports import to_csv_bytes
 from skills.plans import mentoring
 from skills.plans.mentoring import figures as mentoring_figures
 from skills.plans.mentoring import graph as people_graph
 from skills.services import mentoring as mentoring_service
+from skills.services.exports import csv_download
 from skills.store import Store
 
 DEFAULTS = mentoring.MentoringOptions()
@@ -26,8 +26,9 @@ def pair_label(row: pd.Series) -> str:
 
 @st.cache_data(show_spinner="Finding the best mentoring pairs…", max_entries=16)
 def solve(_current: Store, version: tuple, options: mentoring.MentoringOptions,
-          keep: bool) -> tuple[mentoring.MentoringPlan, mentoring.Organisation]:
+          keep: bool, who: object) -> tuple[mentoring.MentoringPlan, mentoring.Organisation]:
     # `version` (the load and the decisions) keys the cache; the store itself is not hashed.
+    # `who` (the caller) too: the plan holds only the pairs that caller may see.
     return mentoring_service.plan_from_store(_current, options, keep_accepted=keep)
 
 
@@ -75,7 +76,7 @@ load = current.latest_load() or {}
 version = (str(current.path), str(load.get("loaded_at")), len(latest),
            str(latest["decided_at"].max()) if len(latest) else "")
 try:
-    plan, org = solve(current, version, options, bool(keep))
+    plan, org = solve(current, version, options, bool(keep), caller())
 except mentoring.MentoringInputError as error:
     st.error(f"These settings do not work: {error}.")
     st.stop()
@@ -117,8 +118,9 @@ with table:
             button.button(label, key=key, disabled=picked.empty, on_click=decide,
                           args=(current, picked, decision),
                           type="primary" if decision == "accepted" else "secondary")
+        shown = pairs.loc[:, list(mentoring.PAIR_COLUMNS)]
         st.download_button("Download pairs (CSV)",
-                           to_csv_bytes(pairs.loc[:, list(mentoring.PAIR_COLUMNS)]),
+                           lambda: csv_download(current, shown, name="mentoring-pairs.csv"),
                            file_name="mentoring-pairs.csv", mime="text/csv")
     else:
         st.info("Managers accept or decline pairs; your role may view them.")

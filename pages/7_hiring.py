@@ -3,12 +3,12 @@ import streamlit as st
 from pages._shared import caller, store
 from skills import growth as planned_learning
 from skills.access import Permission
-from skills.exports import to_csv_bytes
 from skills.plans import hiring
 from skills.plans.hiring import PLAN_COLUMNS, Costs, HiringOptions, scenarios
 from skills.plans.hiring import figures as hiring_figures
 from skills.services import coverage
 from skills.services import hiring as hiring_service
+from skills.services.exports import csv_download
 
 st.title("Hiring targets")
 st.caption("What the teams cannot close from inside: grow people who are one level short, "
@@ -230,7 +230,10 @@ def saved_tab() -> None:
     actions = hiring_service.saved_plan_actions(current, int(plan_id))
     st.dataframe(actions, hide_index=True, width="stretch", key="saved-actions")
     if may_export:
-        st.download_button("Export plan as CSV", to_csv_bytes(actions[list(PLAN_COLUMNS)]),
+        shown = actions[list(PLAN_COLUMNS)]
+        st.download_button("Export plan as CSV",
+                           lambda: csv_download(current, shown, personal=True,
+                                                name=f"hiring-plan-{plan_id}.csv"),
                            file_name=f"hiring-plan-{plan_id}.csv", mime="text/csv",
                            key="saved-export")
     else:

@@ -35,23 +35,13 @@ def page() -> None:
                "are, and what it takes to get them there.")
     who = caller()
     current = store()
-    if who.role == Role.ENGINEER:
+    if who.role in (Role.ENGINEER, Role.ADMIN):
         st.info("Succession plans are for HR and managers.")
         return
     if who.role == Role.MANAGER:
-        bosses = succession.managers(current)
-        names = dict(zip(bosses["person_id"], bosses["name"], strict=True))
-        if not names:
-            st.info("Nobody in the data manages anyone yet, so no manager has teams to see.")
-            return
-        me = st.selectbox("You are", list(names), key="succession-manager",
-                          format_func=lambda p: f"{names[p]} ({p})",
-                          help="Stands in for the sign-in: a manager sees the key people of "
-                               "their own team and of the teams of the people who report to "
-                               "them.")
-        who = succession.manager_caller(current, me)
-        current = succession.seen_by(current, who)
-        st.caption("Your teams: " + ", ".join(sorted(who.teams)))
+        # The sign-in says which teams a manager leads (the roles mapping).
+        st.caption("Your teams: " + (", ".join(sorted(who.teams)) or "none in the roles "
+                                     "mapping; ask an administrator"))
 
     defaults = succession.SuccessionOptions()
     with st.expander("Settings", expanded=False):
@@ -146,11 +136,11 @@ def page() -> None:
                        "run as a formula.")
             left, right = st.columns(2)
             left.download_button("Download succession plan (CSV)",
-                                 succession.export(current, "csv", plan=plan),
+                                 lambda: succession.export(current, "csv", plan=plan),
                                  file_name="succession.csv", mime=succession.MEDIA_TYPES["csv"],
                                  key="succession-csv")
             right.download_button("Download succession plan (XLSX)",
-                                  succession.export(current, "xlsx", plan=plan),
+                                  lambda: succession.export(current, "xlsx", plan=plan),
                                   file_name="succession.xlsx",
                                   mime=succession.MEDIA_TYPES["xlsx"], key="succession-xlsx")
 

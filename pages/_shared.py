@@ -1,18 +1,21 @@
-"""Streamlit glue shared by the pages: the cached store, the caller, common widgets."""
+"""Streamlit glue shared by the pages: the cached store, the sign-in gate and the caller,
+common widgets."""
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import secrets
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
+from streamlit.errors import StreamlitSecretNotFoundError
 from streamlit.runtime.pages_manager import PagesManager
 
-from skills.services import coverage
+from skills.services import coverage, identity
 from skills.services.coverage import Scope
 from skills.services.session import (
     Caller,
@@ -57,19 +60,133 @@ def _open(path: str) -> Organisation:
 
 
 def store() -> Organisation:
-    """The organisation as the current caller sees it."""
+    """The organisation as the signed-in caller sees it."""
     return seen_by(_open(str(db_path())), caller())
 
 
+def system_store() -> Organisation:
+    """The organisation as the system sees it: for the sign-in gate only."""
+    return _open(str(db_path()))
+
+
+def auth_configured() -> bool:
+    """Sign-in is on when `.streamlit/secrets.toml` has an [auth] section."""
+    try:
+        return "auth" in st.secrets
+    except (FileNotFoundError, StreamlitSecretNotFoundError):
+        return False
+
+
+class NotSignedIn(Exception):
+    """A page ran without the sign-in gate having said who is asking."""
+
+
 def caller() -> Caller:
-    role = st.session_state.get("role", Role.MANAGER.value)
-    return Caller(Role(role))
+    """Who is asking, as the sign-in gate (`sign_in`) established it for this session.
+
+    Nothing a user can choose on a page sets it: with sign-in it comes from the identity
+    provider's email through the roles mapping; in demo mode from the chosen demo identity.
+    """
+    found = st.session_state.get(_CALLER)
+    if isinstance(found, Caller):
+        return found
+    legacy = st.session_state.get("role")
+    if isinstance(legacy, str) and not auth_configured():
+        # Page tests (AppTest) run a page on its own and say which demo role to act as; no
+        # widget has this key, so a visitor cannot set it.
+        return _demo_caller(Role(legacy))
+    raise NotSignedIn("nobody is signed in")
 
 
-def role_picker() -> None:
-    labels = {Role.MANAGER.value: "Manager", Role.ENGINEER.value: "Engineer", Role.HR.value: "HR"}
-    st.sidebar.selectbox("Viewing as", options=list(labels), format_func=labels.get, key="role",
-                         help="What you may do depends on your role.")
+_CALLER = "crosstrain-caller"
+_SIGNED_IN = "crosstrain-signed-in"
+_DEMO_ENV = "CROSSTRAIN_DEMO_IDENTITY"
+
+
+def _demo_caller(role: Role) -> Caller:
+    organisation = system_store()
+    identity.ensure_demo_roles(organisation)
+    for _, found in identity.demo_callers(organisation):
+        if found.role == role:
+            return found
+    raise NotSignedIn(f"no demo identity has the role {role.value}")
+
+
+def sign_in() -> Caller | None:
+    """The sign-in gate app.py runs before any page: the caller, or None after it drew the
+    sign-in screen (or the message for someone without a role)."""
+    organisation = system_store()
+    if auth_configured():
+        return _oidc_sign_in(organisation)
+    return _demo_sign_in(organisation)
+
+
+def _oidc_sign_in(organisation: Organisation) -> Caller | None:
+    st.session_state.pop(_CALLER, None)
+    if not st.user.is_logged_in:
+        st.title("crosstrain")
+        st.write("Sign in with your company account to see the skills matrix and plans.")
+        st.button("Sign in", type="primary", on_click=st.login, key="sign-in")
+        return None
+    email = str(st.user.get("email") or "")
+    found = identity.identify(organisation, email)
+    if found is None:
+        if st.session_state.get(_SIGNED_IN) != f"refused {email}":
+            identity.refused(organisation, email or "(no email)")
+            st.session_state[_SIGNED_IN] = f"refused {email}"
+        st.title("crosstrain")
+        st.warning(f"You are signed in as {email or 'a user without an email'}, but you have "
+                   f"no role in crosstrain yet. Ask {identity.whom_to_ask(organisation)} to "
+                   "add you to the roles mapping.", icon=":material/lock:")
+        st.button("Sign out", on_click=st.logout, key="sign-out")
+        return None
+    _remember(organisation, found, "single sign-on")
+    with st.sidebar:
+        st.caption(f"Signed in as {email} · {found.role.value}")
+        st.button("Sign out", on_click=st.logout, key="sign-out")
+    return found
+
+
+def _demo_sign_in(organisation: Organisation) -> Caller | None:
+    identity.ensure_demo_roles(organisation)
+    st.warning("Demo mode: sign-in is not configured, so anyone who can reach this app can "
+               "act as anyone. It serves this machine only (127.0.0.1); configure [auth] in "
+               ".streamlit/secrets.toml before anyone else uses it.", icon=":material/warning:")
+    choices = identity.demo_callers(organisation)
+    chosen = st.session_state.get(_CALLER)
+    if not isinstance(chosen, Caller):
+        # For automated runs (the browser tests) the operator may start the server acting as
+        # one demo role; a visitor cannot set this from the browser.
+        wanted = os.environ.get(_DEMO_ENV)
+        chosen = next((c for _, c in choices if c.role.value == wanted), None)
+    if not isinstance(chosen, Caller):
+        st.title("Who do you want to act as?")
+        st.write("Each demo identity is a real person of the sample organisation with one "
+                 "role. After a reload you choose again.")
+        for number, (label, candidate) in enumerate(choices):
+            if st.button(label, key=f"demo-{number}", width="stretch"):
+                st.session_state[_CALLER] = candidate
+                st.rerun()
+        if not choices:
+            st.info("The stored organisation has none of the demo people; configure sign-in "
+                    "and a roles mapping to use it.")
+        return None
+    _remember(organisation, chosen, "demo identity")
+    labels = {c: label for label, c in choices}
+    with st.sidebar:
+        st.caption(f"Viewing as {labels.get(chosen, chosen.actor())}")
+        if st.button("Act as someone else", key="demo-switch"):
+            st.session_state.pop(_CALLER, None)
+            st.session_state.pop(_SIGNED_IN, None)
+            st.rerun()
+    return chosen
+
+
+def _remember(organisation: Organisation, found: Caller, how: str) -> None:
+    st.session_state[_CALLER] = found
+    if st.session_state.get(_SIGNED_IN) != found:
+        identity.signed_in(organisation, found, how)
+        st.session_state[_SIGNED_IN] = found
 
 
 def scope_filters(key: str) -> Scope:

@@ -8,6 +8,7 @@ from typing import Literal
 
 import pandas as pd
 
+from skills.access import NotAllowed, Permission
 from skills.store import Store
 from skills.taxonomy import DISCIPLINES as DISCIPLINES  # the pages' discipline filter
 
@@ -39,39 +40,76 @@ ALL = Scope()
 
 def teams(store: Store) -> list[str]:
     """Every team, by name."""
+    store.caller.require(Permission.READ_COVERAGE)
     return [str(t) for t in store.read("teams")["team"]]
 
 
 def team_members(store: Store) -> dict[str, int]:
     """Members per team."""
+    store.caller.require(Permission.READ_COVERAGE)
     frame = store.read("teams")
     return dict(zip(frame["team"].astype(str), frame["members"].astype(int), strict=True))
 
 
 def skill_coverage(store: Store, within: Scope = ALL) -> pd.DataFrame:
     """Per skill: holders at level >= 3 (its bus factor), head count per level, interested."""
+    store.caller.require(Permission.READ_COVERAGE)
     return store.read("skill_coverage", **within.params())
 
 
 def target_gaps(store: Store, within: Scope = ALL) -> pd.DataFrame:
     """Every team target with `have` and `missing = max(0, min_people - have)`, unmet first."""
+    store.caller.require(Permission.READ_COVERAGE)
     return store.read("target_gaps", **within.params())
 
 
 def key_people(store: Store, within: Scope = ALL) -> pd.DataFrame:
-    """The sole practitioner of a critical skill, organisation-wide."""
-    return store.read("key_people", **within.params())
+    """The sole practitioner of a critical skill, organisation-wide: named people, so only
+    for who may see people, and a manager sees those of the teams they lead."""
+    return store.read("key_people", **_people_params(store, within))
+
+
+def key_people_count(store: Store) -> int:
+    """How many key people there are: an aggregate every role may see."""
+    store.caller.require(Permission.READ_COVERAGE)
+    return int(store.read("key_people_count").at[0, "key_people"])
+
+
+def _people_params(store: Store, within: Scope) -> dict[str, list[str] | None]:
+    """`within` narrowed to the rows the caller may see (the caller's row filter)."""
+    store.caller.require(Permission.READ_PEOPLE)
+    allowed = store.caller.team_filter()
+    params = within.params()
+    if allowed is not None:
+        params["teams"] = [t for t in (within.teams or allowed) if t in allowed]
+    return params
+
+
+def profile(store: Store, person_id: str | None = None) -> pd.DataFrame:
+    """One person's ratings and interests for every skill: the caller's own (the default),
+    or someone the caller may see (a manager's team member, anyone for HR)."""
+    caller = store.caller
+    person_id = person_id or caller.person_id
+    if person_id is None:
+        raise NotAllowed("say whose profile: this caller is nobody in the matrix")
+    frame = store.read("person_profile", person_id=person_id)
+    team = None if frame.empty else str(frame["team"].iloc[0])
+    if not caller.may_see(person_id, team):
+        raise NotAllowed(f"the {caller.role.value} role may not see {person_id}'s profile")
+    return frame
 
 
 def team_discipline_coverage(store: Store, within: Scope = ALL) -> pd.DataFrame:
     """Team x discipline: critical skills held at >= 3 and the state of the team's targets."""
+    store.caller.require(Permission.READ_COVERAGE)
     return store.read("team_discipline_coverage", **within.params())
 
 
 def ratings_matrix(store: Store, within: Scope = ALL,
                    max_people: int = HEATMAP_MAX_PEOPLE) -> pd.DataFrame:
-    """People x skills in long form, unrated pairs at level 0."""
-    return store.read("ratings_matrix", max_people=max_people, **within.params())
+    """People x skills in long form, unrated pairs at level 0, of the people the caller may
+    see (a manager: the teams they lead)."""
+    return store.read("ratings_matrix", max_people=max_people, **_people_params(store, within))
 
 
 @dataclass(frozen=True)
@@ -84,11 +122,17 @@ class HeatmapView:
 
 
 def heatmap_view(store: Store, within: Scope = ALL) -> HeatmapView:
-    """People x skills for a small scope, else teams x skills (practitioners, mean level)."""
+    """People x skills for a small scope, else teams x skills (practitioners, mean level).
+
+    Person rows only for who may see them: engineers always get teams x skills, and a
+    manager gets person rows for a scope within the teams they lead.
+    """
     members = team_members(store)
     chosen = [t for t in within.teams if t in members] if within.teams else list(members)
     in_scope = sum(members[t] for t in chosen)
-    if in_scope <= PERSON_ROWS_MAX:
+    allowed = store.caller.team_filter() if store.caller.can(Permission.READ_PEOPLE) else []
+    personal = allowed is None or (bool(chosen) and set(chosen) <= set(allowed))
+    if in_scope <= PERSON_ROWS_MAX and personal:
         return HeatmapView("people", ratings_matrix(store, within, PERSON_ROWS_MAX), in_scope)
     return HeatmapView("teams", store.read("team_skill_coverage", **within.params()), in_scope)
 
@@ -127,7 +171,7 @@ def overview(store: Store) -> Overview:
         targets=len(gaps),
         targets_unmet=int((gaps["missing"] > 0).sum()),
         people_missing=int(gaps["missing"].sum()),
-        key_people=int(key_people(store)["person_id"].nunique()),
+        key_people=key_people_count(store),
     )
 
 

@@ -11,18 +11,21 @@ from typing import Any
 
 import pandas as pd
 
+from skills.access import Permission
 from skills.dataset import Dataset, describe_counts
 from skills.ingest.loading import parse_path
 from skills.ingest.loading import parse_uploads as _parse_uploads
 from skills.ingest.problems import DatasetError
 from skills.ingest.reading import TEXT_SUFFIXES, WORKBOOK_SUFFIXES
+from skills.services import audit
 from skills.store import Store
 
 # What the Data page and the CLI need besides the functions below, so they import only here.
 __all__ = ["Dataset", "DatasetError", "Impact", "Incoming", "check_path", "check_uploads",
            "describe_counts", "digest", "ensure_dataset", "history", "latest_snapshot",
-           "load_path", "load_sample", "needs_decision", "preview", "snapshot_bus_factors",
-           "snapshots", "store_incoming", "stored_counts", "template", "trend"]
+           "load_path", "load_sample", "needs_decision", "needs_decision_count", "preview",
+           "snapshot_bus_factors", "snapshots", "store_incoming", "stored_counts", "template",
+           "trend"]
 
 SAMPLE_SOURCE = "bundled sample organisation"
 
@@ -85,7 +88,11 @@ def preview(store: Store, dataset: Dataset) -> Impact:
 
 def store_incoming(store: Store, incoming: Incoming, loaded_by: str | None = None) -> int:
     """Make `incoming` the stored matrix as the next snapshot; its number."""
-    return store.replace_dataset(incoming.dataset, sha256=incoming.sha256, loaded_by=loaded_by)
+    snapshot = store.replace_dataset(incoming.dataset, sha256=incoming.sha256,
+                                     loaded_by=loaded_by)
+    audit.record(store, "import", f"snapshot {snapshot}", len(incoming.dataset.people),
+                 incoming.sha256)
+    return snapshot
 
 
 def load_path(store: Store, path: str | Path, loaded_by: str | None = None) -> Dataset:
@@ -122,21 +129,33 @@ def template() -> bytes:
 
 def stored_counts(store: Store) -> dict[str, int]:
     """People, teams, skills, ratings, targets and requests stored now."""
+    store.caller.require(Permission.READ_COVERAGE)
     return store.counts()
 
 
 def latest_snapshot(store: Store) -> dict[str, Any] | None:
     """The newest snapshot (snapshot, loaded_at, loaded_by, source, sha256, counts), if any."""
+    store.caller.require(Permission.READ_COVERAGE)
     return store.latest_load()
 
 
 def needs_decision(store: Store) -> pd.DataFrame:
-    """Every item of work in progress that refers to what the matrix no longer has."""
+    """Every item of work in progress that refers to what the matrix no longer has: it names
+    people, so for those who load data or may see people."""
+    if not store.caller.can(Permission.LOAD_DATASET):
+        store.caller.require(Permission.READ_PEOPLE)
     return store.read("needs_decision")
+
+
+def needs_decision_count(store: Store) -> int:
+    """How many items need a decision: a count every role may see."""
+    store.caller.require(Permission.READ_COVERAGE)
+    return len(store.read("needs_decision"))
 
 
 def snapshots(store: Store) -> pd.DataFrame:
     """One row per snapshot, oldest first, with `coverage` = share of team targets met."""
+    store.caller.require(Permission.READ_COVERAGE)
     frame = store.read("snapshots")
     targets = frame["targets"].where(frame["targets"] > 0)
     return frame.assign(coverage=(frame["targets_met"] / targets).fillna(1.0))
@@ -144,6 +163,7 @@ def snapshots(store: Store) -> pd.DataFrame:
 
 def snapshot_bus_factors(store: Store) -> pd.DataFrame:
     """Per snapshot and critical skill (as that snapshot had it): its bus factor."""
+    store.caller.require(Permission.READ_COVERAGE)
     return store.read("snapshot_bus_factors")
 
 

@@ -21,6 +21,7 @@ from skills.plans.hiring.scenarios import (
     ScenarioResult,
     run_scenario,
 )
+from skills.services import audit
 from skills.services import mentoring as mentoring_service
 from skills.services import rotations as rotation_service
 from skills.store import Store
@@ -35,18 +36,22 @@ def save_scenario(store: Store, scenario: Scenario) -> None:
         store.execute(cursor, "save_hiring_scenario", scenario_name=name,
                       definition=Scenario.from_json(scenario.to_json()).to_json(),
                       saved_by=store.caller.role.value)
+        audit.append(store, cursor, "hiring scenario saved", f"hiring scenario {name}")
 
 
 def delete_scenario(store: Store, name: str) -> None:
     with store.transaction(Permission.PLAN) as cursor:
         store.execute(cursor, "delete_hiring_scenario", scenario_name=name)
+        audit.append(store, cursor, "hiring scenario deleted", f"hiring scenario {name}")
 
 
 def saved_scenarios(store: Store) -> list[Scenario]:
+    store.caller.require(Permission.PLAN)
     return [Scenario.from_json(text) for text in store.read("hiring_scenarios")["definition"]]
 
 
 def load_scenario(store: Store, name: str) -> Scenario:
+    store.caller.require(Permission.PLAN)
     rows = store.read("hiring_scenario", scenario_name=name)
     if rows.empty:
         known = ", ".join(s.name for s in saved_scenarios(store)) or "none saved yet"
@@ -76,6 +81,7 @@ def save_plan(store: Store, scenario_name: str, plan: HiringPlan,
             store.execute(cursor, "insert_hiring_plan_actions", plan_id=plan_id)
         finally:
             cursor.unregister("incoming_hiring_actions")
+        audit.append(store, cursor, "hiring plan saved", f"hiring plan {plan_id}", len(frame))
     return plan_id
 
 
@@ -105,7 +111,9 @@ def planned_learning(store: Store, dataset: Dataset | None = None,
 
     The store holds the commitments; `skills.growth` applies the organisation's growth rules
     to them (a mentee one level if the horizon allows it, a rotator what a rotation teaches).
+    It names people, so it is for those who may see people.
     """
+    store.caller.require(Permission.READ_PEOPLE)
     dataset = dataset if dataset is not None else store.dataset()
     org = Organisation.of(dataset)
     decided = mentoring_service.decisions(store)

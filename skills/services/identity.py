@@ -24,10 +24,10 @@ from skills.ingest.reading import RawTable, iter_records, read_files
 from skills.services import audit
 from skills.store import Store
 
-__all__ = ["DEMO_IDENTITIES", "DemoIdentity", "RoleEntry", "RolesError", "demo_callers",
-           "demo_entries", "ensure_demo_roles", "identify", "parse_roles", "read_roles",
-           "refused", "remove_role", "replace_roles", "roles", "set_role", "signed_in",
-           "whom_to_ask"]
+__all__ = ["ASSIGNABLE_ROLES", "DEMO_IDENTITIES", "DemoIdentity", "RoleEntry", "RolesError",
+           "demo_callers", "demo_entries", "ensure_demo_roles", "entry_problems", "identify",
+           "parse_roles", "read_roles", "refused", "remove_role", "replace_roles", "roles",
+           "set_role", "signed_in", "whom_to_ask"]
 
 ROLE_COLUMNS = ("email", "role", "person_id", "teams")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
@@ -118,21 +118,10 @@ def parse_roles(table: RawTable, people: set[str] | None = None,
         person = cell(cells, "person_id") or None
         team_list = tuple(t for t in _TEAM_SEPARATORS.split(cell(cells, "teams")) if t)
         before = len(problems)
-        if not _EMAIL.match(email):
-            problems.append(Problem(table.source, f"{email or 'an empty cell'} is not an email",
-                                    row, "email"))
-        elif email in seen:
+        problems.extend(_row_problems(table.source, row, email, role_text, person, team_list))
+        if email in seen:
             problems.append(Problem(table.source, f"{email} is listed twice (also row "
                                     f"{seen[email]})", row, "email"))
-        if role_text not in {r.value for r in ASSIGNABLE_ROLES}:
-            problems.append(Problem(table.source, f"role {role_text or '(empty)'!r} is none of "
-                                    "engineer, manager, hr, admin", row, "role"))
-        elif role_text in (Role.ENGINEER, Role.MANAGER) and person is None:
-            problems.append(Problem(table.source, f"an {role_text} needs the person_id they "
-                                    "are in the matrix", row, "person_id"))
-        if role_text == Role.MANAGER and not team_list:
-            problems.append(Problem(table.source, "a manager needs the teams they lead "
-                                    "(separated by ;)", row, "teams"))
         if people is not None and person is not None and person not in people:
             problems.append(Problem(table.source, f"person {person} is not in the matrix",
                                     row, "person_id"))
@@ -148,6 +137,30 @@ def parse_roles(table: RawTable, people: set[str] | None = None,
     if problems:
         raise RolesError(problems)
     return entries
+
+
+def _row_problems(source: str, row: int | None, email: str, role: str, person: str | None,
+                  teams: tuple[str, ...]) -> list[Problem]:
+    problems = []
+    if not _EMAIL.match(email):
+        problems.append(Problem(source, f"{email or 'an empty cell'} is not an email", row,
+                                "email"))
+    if role not in {r.value for r in ASSIGNABLE_ROLES}:
+        problems.append(Problem(source, f"role {role or '(empty)'!r} is none of engineer, "
+                                "manager, hr, admin", row, "role"))
+    elif role in (Role.ENGINEER, Role.MANAGER) and person is None:
+        problems.append(Problem(source, f"an {role} needs the person_id they are in the "
+                                "matrix", row, "person_id"))
+    if role == Role.MANAGER and not teams:
+        problems.append(Problem(source, "a manager needs the teams they lead (separated by "
+                                ";)", row, "teams"))
+    return problems
+
+
+def entry_problems(entry: RoleEntry) -> list[Problem]:
+    """What is wrong with one entry typed in by an admin (empty when nothing is)."""
+    return _row_problems("roles", None, entry.email, entry.role.value, entry.person_id,
+                         entry.teams)
 
 
 # ------------------------------------------------------------------------------ storing

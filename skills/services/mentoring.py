@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pandas as pd
 
-from skills.access import Permission
+from skills.access import NotAllowed, Permission
 from skills.organisation import Organisation
 from skills.plans.mentoring import (
     MentoringInputError,
@@ -15,6 +15,7 @@ from skills.plans.mentoring import (
     MentoringPlan,
     plan_mentoring,
 )
+from skills.services import audit
 from skills.services.coverage import Scope
 from skills.store import Store
 
@@ -22,8 +23,28 @@ DECISIONS = ("accepted", "declined")
 
 
 def decisions(store: Store) -> pd.DataFrame:
-    """The latest accept or decline of every pair ever decided, newest first."""
-    return store.read("mentoring_decisions")
+    """The latest accept or decline of every pair ever decided, newest first, of the pairs
+    the caller may see (an engineer the pairs they are in, a manager those touching the
+    teams they lead, HR all)."""
+    return visible_pairs(store, store.read("mentoring_decisions"))
+
+
+def visible_pairs(store: Store, pairs: pd.DataFrame) -> pd.DataFrame:
+    """The rows of `pairs` (mentor_id, mentee_id, …) the caller may see: the caller's row
+    filter for anything listing mentoring pairs."""
+    caller = store.caller
+    caller.require(Permission.READ_COVERAGE)
+    if caller.sees_everyone or pairs.empty:
+        return pairs
+    homes = _homes(store)
+    keep = [caller.may_see(str(m), homes.get(str(m))) or caller.may_see(str(e), homes.get(str(e)))
+            for m, e in zip(pairs["mentor_id"], pairs["mentee_id"], strict=True)]
+    return pairs[keep].reset_index(drop=True)
+
+
+def _homes(store: Store) -> dict[str, str]:
+    people = store.read("people")
+    return dict(zip(people["person_id"].astype(str), people["team"].astype(str), strict=True))
 
 
 def record_decisions(store: Store, pairs: pd.DataFrame, decision: str,
@@ -34,6 +55,12 @@ def record_decisions(store: Store, pairs: pd.DataFrame, decision: str,
                                   f"got {decision!r}")
     caller = store.caller
     decided_by = caller.role.value + (f":{caller.person_id}" if caller.person_id else "")
+    caller.require(Permission.PLAN)
+    homes = _homes(store)
+    for row in pairs.itertuples(index=False):
+        if not caller.leads(homes.get(str(row.mentor_id)), homes.get(str(row.mentee_id))):
+            raise NotAllowed(f"a manager decides only pairs whose mentor or mentee is in a "
+                             f"team they lead; {row.mentor_id} → {row.mentee_id} is not")
     with store.transaction(Permission.PLAN) as cursor:
         for row in pairs.itertuples(index=False):
             score = getattr(row, "score", None)
@@ -42,13 +69,15 @@ def record_decisions(store: Store, pairs: pd.DataFrame, decision: str,
                           decision=decision,
                           score=None if score is None or pd.isna(score) else float(score),
                           decided_by=decided_by, note=note)
+        audit.append(store, cursor, f"mentoring {decision}", "mentoring pairs", len(pairs))
     return len(pairs)
 
 
 def with_decisions(store: Store, options: MentoringOptions,
                    keep_accepted: bool = True) -> MentoringOptions:
     """`options` plus the stored decisions: declined pairs out, accepted pairs kept fixed."""
-    latest = decisions(store)
+    # Planning honours every decision, not only those the caller may see.
+    latest = store.read("mentoring_decisions")
     triples: dict[str, list[tuple[str, str, str]]] = {
         d: [(str(m), str(e), str(s)) for m, e, s in
             latest.loc[latest["decision"] == d, ["mentor_id", "mentee_id",
@@ -68,9 +97,12 @@ def plan_from_store(store: Store, options: MentoringOptions | None = None,
     the time limit.
     """
     started = time.monotonic() if started is None else started
+    store.caller.require(Permission.READ_COVERAGE)
     options = with_decisions(store, options or MentoringOptions(), keep_accepted)
     org = Organisation.of(store.dataset())
-    return plan_mentoring(org, options, started=started), org
+    plan = plan_mentoring(org, options, started=started)
+    # The plan is chosen for the whole organisation; the caller sees their rows of it.
+    return replace(plan, pairs=visible_pairs(store, plan.pairs)), org
 
 
 def pairs_view(pairs: pd.DataFrame, decisions: pd.DataFrame,

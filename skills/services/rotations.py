@@ -20,6 +20,7 @@ from skills.plans.rotations import (
     plan_frame,
     prepare,
 )
+from skills.services import audit
 from skills.store import Store
 
 # The request page shows the rules and which statuses may still be withdrawn.
@@ -37,13 +38,40 @@ MAX_NOTE = 500
 
 
 def _require_owner(store: Store, person_id: str, doing: str) -> None:
-    """Engineers act for themselves only; managers and the system for anyone."""
+    """Engineers act for themselves only, managers for the people of the teams they lead,
+    the system for anyone."""
     store.caller.require(Permission.REQUEST_ROTATION)
     caller = store.caller
     if caller.role == Role.ENGINEER and caller.person_id != person_id:
         who = caller.person_id or "an engineer who has not said who they are"
         raise NotAllowed(f"{who} may {doing} only their own rotation requests, not "
                          f"{person_id}'s")
+    if (caller.role == Role.MANAGER and caller.person_id != person_id
+            and not caller.leads(_home_teams(store).get(person_id))):
+        raise NotAllowed(f"a manager may {doing} rotation requests only for the people of "
+                         f"the teams they lead, and {person_id} is not one of them")
+
+
+def _home_teams(store: Store) -> dict[str, str]:
+    people = store.read("people")
+    return dict(zip(people["person_id"].astype(str), people["team"].astype(str), strict=True))
+
+
+def _may_see_request(store: Store, person_id: str, host_team: str | None,
+                     homes: dict[str, str] | None = None) -> bool:
+    """A request is the requester's, their manager's and the host team's manager's to see."""
+    caller = store.caller
+    home = (homes if homes is not None else _home_teams(store)).get(person_id)
+    return caller.may_see(person_id, home) or caller.leads(host_team)
+
+
+def _require_request_reader(store: Store, person_id: str, host_team: str | None) -> None:
+    if not (store.caller.can(Permission.REQUEST_ROTATION)
+            or store.caller.can(Permission.READ_PEOPLE)):
+        store.caller.require(Permission.READ_PEOPLE)
+    if not _may_see_request(store, person_id, host_team):
+        raise NotAllowed(f"the {store.caller.role.value} role may not see {person_id}'s "
+                         "rotation requests")
 
 
 def file_request(store: Store, *, person_id: str, host_team: str | None, skill_id: str | None,
@@ -93,6 +121,7 @@ def file_request(store: Store, *, person_id: str, host_team: str | None, skill_i
                       priority=priority, note=note)
         store.execute(cursor, "insert_rotation_request_event", request_id=request_id,
                       status="requested", changed_by=_who(store), plan_version=None, note=note)
+        audit.append(store, cursor, "request filed", f"request {request_id}", 1)
     return request_id
 
 
@@ -118,17 +147,30 @@ def withdraw_request(store: Store, request_id: str, note: str | None = None) -> 
             raise RequestError(f"{request_id} is {request['status']}; only a request that is "
                                "still requested or proposed can be withdrawn")
         _set_request(store, cursor, request_id, "withdrawn", None, note)
+        audit.append(store, cursor, "request withdrawn", f"request {request_id}", 1)
 
 
 def request(store: Store, request_id: str) -> dict[str, Any] | None:
     """One request with `needs_decision` (the reason, or empty); None when there is none."""
     frame = store.read("rotation_request", request_id=request_id)
-    return None if frame.empty else _plain(frame.iloc[0].to_dict())
+    if frame.empty:
+        return None
+    row = frame.iloc[0]
+    _require_request_reader(store, str(row["person_id"]), row["host_team"])
+    return _plain(row.to_dict())
 
 
 def all_requests(store: Store) -> pd.DataFrame:
-    """Every request with request_id, person_id, status and needs_decision (reason or '')."""
-    return store.read("request_list")
+    """Every request with request_id, person_id, status and needs_decision (reason or ''):
+    all of them for HR and the system, a manager's those of or into the teams they lead."""
+    store.caller.require(Permission.READ_PEOPLE)
+    frame = store.read("request_list")
+    if store.caller.sees_everyone:
+        return frame
+    homes = _home_teams(store)
+    keep = [_may_see_request(store, str(p), h, homes)
+            for p, h in zip(frame["person_id"], frame["host_team"], strict=True)]
+    return frame[keep].reset_index(drop=True)
 
 
 def _plain(row: dict[str, Any]) -> dict[str, Any]:
@@ -145,23 +187,38 @@ def _plain(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def organisation_choices(store: Store) -> tuple[pd.DataFrame, list[str], dict[str, str]]:
-    """What the request form offers: people (person_id, name, team), teams, skill names."""
+    """What the request form offers: the people the caller may file for (person_id, name,
+    team: an engineer only themselves), teams, skill names."""
+    store.caller.require(Permission.REQUEST_ROTATION)
     people = store.read("people")[["person_id", "name", "team"]]
+    caller = store.caller
+    if caller.role == Role.ENGINEER:
+        people = people[people["person_id"] == caller.person_id]
+    elif not caller.sees_everyone:
+        people = people[[p == caller.person_id or caller.leads(t)
+                         for p, t in zip(people["person_id"], people["team"], strict=True)]]
+    people = people.reset_index(drop=True)
     teams = store.read("teams")["team"].tolist()
     skills = store.read("skills")
     return people, teams, dict(zip(skills["skill_id"], skills["name"], strict=True))
 
 
 def person_requests(store: Store, person_id: str) -> pd.DataFrame:
+    """One person's requests: the person themselves, their manager, HR."""
+    _require_request_reader(store, person_id, None)
     return store.read("person_rotation_requests", person_id=person_id)
 
 
 def request_history(store: Store, request_id: str) -> pd.DataFrame:
+    """Every status change of a request, for whoever may see the request."""
+    if request(store, request_id) is None:
+        raise RequestError(f"there is no request {request_id}")
     return store.read("rotation_request_events", request_id=request_id)
 
 
 def committed_rotations(store: Store) -> list[Rotation]:
     """Rotations a manager approved in an earlier version: later plans keep them."""
+    store.caller.require(Permission.READ_PEOPLE)
     frame = store.read("committed_rotations")
     return [Rotation(r.person_id, r.host_team, int(r.quarter),
                      None if pd.isna(r.request_id) else r.request_id, committed=True)
@@ -211,6 +268,7 @@ def save_plan(store: Store, org: Organisation, result: PlanResult,
             _set_request(store, cursor, request_id, "requested", version,
                          f"Not in plan v{version} ({refusal.rules}): {refusal.text}")
         store.execute(cursor, "set_rotation_plan_status", version=version)
+        audit.append(store, cursor, "plan saved", f"rotation plan v{version}", len(frame))
     return version
 
 
@@ -237,6 +295,11 @@ def decide(store: Store, version: int, person_id: str, host_team: str, quarter: 
         raise ValueError(f"plan v{version} has no rotation of {person_id} to {host_team} "
                          f"in Q{quarter}")
     request_id = match["request_id"].iloc[0]
+    store.caller.require(Permission.PLAN)
+    if not store.caller.leads(str(match["home_team"].iloc[0]), host_team):
+        raise NotAllowed(f"a manager decides only rotations leaving or joining the teams they "
+                         f"lead; {person_id}'s rotation from {match['home_team'].iloc[0]} to "
+                         f"{host_team} is neither")
     with store.transaction(Permission.PLAN) as cursor:
         store.execute(cursor, "decide_rotation", version=version, person_id=person_id,
                       host_team=host_team, quarter=quarter, decision=decision,
@@ -244,17 +307,37 @@ def decide(store: Store, version: int, person_id: str, host_team: str, quarter: 
         if not pd.isna(request_id):
             _set_request(store, cursor, request_id, decision, version, rationale)
         store.execute(cursor, "set_rotation_plan_status", version=version)
+        audit.append(store, cursor, f"rotation {decision}",
+                     f"rotation plan v{version}: {person_id} to {host_team} in Q{quarter}", 1)
+
+
+def _require_plan_reader(store: Store) -> None:
+    """Saved plans are for managers (who make them) and HR (who sees everything)."""
+    if not store.caller.can(Permission.PLAN):
+        store.caller.require(Permission.READ_PEOPLE)
+        if not store.caller.sees_everyone:
+            store.caller.require(Permission.PLAN)
 
 
 def plan_versions(store: Store) -> pd.DataFrame:
+    _require_plan_reader(store)
     return store.read("rotation_plan_versions")
 
 
 def plan_rotations(store: Store, version: int) -> pd.DataFrame:
-    return store.read("rotation_plan_rotations", version=version)
+    """A saved plan's rotations: HR all; a manager every rotation (to judge the plan) with
+    names only for those leaving or joining the teams they lead."""
+    _require_plan_reader(store)
+    frame = store.read("rotation_plan_rotations", version=version)
+    if store.caller.sees_everyone:
+        return frame
+    mine = [store.caller.leads(h, t) or p == store.caller.person_id for p, h, t in
+            zip(frame["person_id"], frame["home_team"], frame["host_team"], strict=True)]
+    return frame.assign(name=frame["name"].where(mine, None))
 
 
 def plan_version(store: Store, version: int) -> dict[str, Any] | None:
+    _require_plan_reader(store)
     frame = store.read("rotation_plan_version", version=version)
     return None if frame.empty else frame.iloc[0].to_dict()
 
