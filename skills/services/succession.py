@@ -14,10 +14,10 @@ from typing import Literal
 
 import pandas as pd
 
+from skills import organisation as model
 from skills.access import Caller, NotAllowed, Permission, Role
 from skills.exports import to_csv_bytes, to_xlsx_bytes
 from skills.growth import PlannedLearning
-from skills.organisation import Organisation
 from skills.plans.contract import Deadline
 from skills.plans.succession import (
     EXPORT_COLUMNS,
@@ -27,12 +27,17 @@ from skills.plans.succession import (
     export_frame,
     plan_succession,
 )
+from skills.services import audit
 from skills.services import hiring as hiring_service
+from skills.services import mentoring as mentoring_service
+from skills.services import rotations as rotation_service
+from skills.services.session import Organisation, seen_by
 from skills.store import Store
 
-__all__ = ["EXPORT_COLUMNS", "Format", "SuccessionInputError", "SuccessionOptions",
-           "SuccessionPlan", "SuccessionUnavailable", "analyse", "export", "export_table",
-           "learning_under_way", "manager_caller", "managers", "visible_teams", "within"]
+__all__ = ["EXPORT_COLUMNS", "Format", "Organisation", "Permission", "SuccessionInputError",
+           "SuccessionOptions", "SuccessionPlan", "SuccessionUnavailable", "analyse", "export",
+           "export_table", "learning_under_way", "manager_caller", "managers", "seen_by",
+           "version", "visible_teams", "within"]
 
 Format = Literal["csv", "xlsx"]
 MEDIA_TYPES = {"csv": "text/csv",
@@ -74,6 +79,16 @@ def manager_caller(store: Store, person_id: str) -> Caller:
     return Caller(Role.MANAGER, person_id=person_id, teams=teams)
 
 
+def version(store: Store) -> tuple[str, ...]:
+    """What the analysis depends on, for a cache key: the load, decided pairs, approvals."""
+    load = store.latest_load() or {}
+    decided = mentoring_service.decisions(store)
+    approved = rotation_service.committed_rotations(store)
+    return (str(store.path), str(load.get("loaded_at")), str(len(decided)),
+            str(decided["decided_at"].max()) if len(decided) else "",
+            ";".join(f"{r.person_id}>{r.host_team}@{r.quarter}" for r in approved))
+
+
 def learning_under_way(store: Store) -> list[PlannedLearning]:
     """Accepted mentoring pairs and approved rotations, and what they are expected to teach."""
     return hiring_service.planned_learning(store)
@@ -87,7 +102,7 @@ def analyse(store: Store, options: SuccessionOptions | None = None) -> Successio
     deadline = Deadline(options.time_limit)
     dataset = store.dataset()
     learning = hiring_service.planned_learning(store, dataset)
-    plan = plan_succession(Organisation.of(dataset), options, learning, deadline)
+    plan = plan_succession(model.Organisation.of(dataset), options, learning, deadline)
     return plan if teams is None else within(plan, teams)
 
 
@@ -126,4 +141,5 @@ def export(store: Store, fmt: Format = "csv", options: SuccessionOptions | None 
         problems = "; ".join(v.message for v in plan.violations) or plan.message
         raise SuccessionUnavailable(f"There is no succession plan to export: {problems}")
     frame = export_frame(plan)
-    return to_csv_bytes(frame) if fmt == "csv" else to_xlsx_bytes(frame, "succession")
+    data = to_csv_bytes(frame) if fmt == "csv" else to_xlsx_bytes(frame, "succession")
+    return audit.record_export(store, f"succession.{fmt}", data, len(frame))
