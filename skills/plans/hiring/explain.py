@@ -99,44 +99,45 @@ def assign_mentors(inp: HiringInput, grows: list[tuple[str, int]]) -> dict[str, 
         return {}
     org = inp.org
     slots = inp.options.grow_slots_per_mentor()
-    tails: list[int] = []
-    heads: list[int] = []
-    unit_costs: list[int] = []
-    mentors: dict[int, int] = {}          # person row -> node
     n_grows = len(grows)
     source, sink = 0, 1
+    node_of = np.full(org.n_people, -1, dtype=np.int64)   # person row -> mentor node
+    tails, heads, unit_costs = [], [], []
+    next_node = 2 + n_grows
     for g, (person_id, i) in enumerate(grows):
         target = inp.targets[i]
-        levels = org.level[:, org.skill_index[target.skill_id]]
+        levels = org.level[:, org.skill_index[target.skill_id]].astype(np.int64)
         me = org.person_index[person_id]
-        for m in np.flatnonzero(levels >= mentor_level_for(target.min_level)).tolist():
-            if m == me:
-                continue
-            node = mentors.setdefault(m, 2 + n_grows + len(mentors))
-            tails.append(2 + g)
-            heads.append(node)
-            other_team = org.team_code[m] != org.team_code[me]
-            unit_costs.append(10 * int(other_team) + int(levels[m]))
-    tails += [source] * n_grows + list(mentors.values())
-    heads += [2 + g for g in range(n_grows)] + [sink] * len(mentors)
-    capacities = [1] * (len(tails) - len(mentors)) + [slots] * len(mentors)
-    unit_costs += [0] * (n_grows + len(mentors))
+        eligible = levels >= mentor_level_for(target.min_level)
+        eligible[me] = False
+        rows = np.flatnonzero(eligible)
+        fresh = rows[node_of[rows] < 0]
+        node_of[fresh] = np.arange(next_node, next_node + len(fresh))
+        next_node += len(fresh)
+        tails.append(np.full(len(rows), 2 + g, dtype=np.int64))
+        heads.append(node_of[rows])
+        other_team = (org.team_code[rows] != org.team_code[me]).astype(np.int64)
+        unit_costs.append(10 * other_team + levels[rows])
+    mentor_rows = np.flatnonzero(node_of >= 0)
+    n_pairs = sum(len(t) for t in tails)
+    tail = np.concatenate([*tails, np.full(n_grows, source), node_of[mentor_rows]])
+    head = np.concatenate([*heads, 2 + np.arange(n_grows), np.full(len(mentor_rows), sink)])
+    capacity = np.concatenate([np.ones(n_pairs + n_grows, dtype=np.int64),
+                               np.full(len(mentor_rows), slots, dtype=np.int64)])
+    cost = np.concatenate([*unit_costs, np.zeros(n_grows + len(mentor_rows), dtype=np.int64)])
     flow = min_cost_flow.SimpleMinCostFlow()
-    arcs = flow.add_arcs_with_capacity_and_unit_cost(
-        np.array(tails, dtype=np.int64), np.array(heads, dtype=np.int64),
-        np.array(capacities, dtype=np.int64), np.array(unit_costs, dtype=np.int64))
+    arcs = flow.add_arcs_with_capacity_and_unit_cost(tail.astype(np.int64),
+                                                     head.astype(np.int64), capacity,
+                                                     cost.astype(np.int64))
     flow.set_node_supply(source, n_grows)
     flow.set_node_supply(sink, -n_grows)
-    for node in range(2, 2 + n_grows + len(mentors)):
-        flow.set_node_supply(node, 0)
     if flow.solve_max_flow_with_min_cost() != flow.OPTIMAL:
         return {}
-    row_of = {node: m for m, node in mentors.items()}
+    person_at = {int(node_of[m]): str(org.person_ids[m]) for m in mentor_rows.tolist()}
     result = {}
-    for arc in arcs.tolist()[:len(tails) - n_grows - len(mentors)]:
+    for arc in arcs[:n_pairs].tolist():
         if flow.flow(arc) > 0:
-            person_id = grows[flow.tail(arc) - 2][0]
-            result[person_id] = str(org.person_ids[row_of[flow.head(arc)]])
+            result[grows[flow.tail(arc) - 2][0]] = person_at[flow.head(arc)]
     return result
 
 

@@ -16,6 +16,8 @@ from skills.plans.hiring.model import (
     GrowOption,
     HiringInput,
     choice_cost,
+    coverage,
+    hires_needed,
     pure_hiring,
 )
 
@@ -112,18 +114,47 @@ def _greedy_moves(inp: HiringInput, choice: Choice, remaining: list[int]) -> Non
 
 
 def _drop_useless(inp: HiringInput, choice: Choice) -> None:
-    """Undo any grow or move whose cost exceeds the hires it saves."""
+    """Undo any grow or move whose cost exceeds the hires it saves.
+
+    Incremental: dropping one action changes the hires of the few (team, discipline) groups
+    whose targets it covers, so only those are recounted.
+    """
+    costs = inp.options.costs
+    k = inp.options.skills_per_hire
+    covered = coverage(inp, choice)
+    group_of = {i: g for g, indices in inp.groups.items() for i in indices}
+
+    def hires_of(group: tuple[str, str]) -> int:
+        return hires_needed((max(0, inp.targets[i].deficit - covered[i])
+                             for i in inp.groups[group]), k)
+
+    hires = {g: hires_of(g) for g in inp.groups}
+    total = sum(hires.values())
+
+    def helped(kind: str, item: tuple) -> tuple[int, ...]:
+        if kind == GROW:
+            return (item[1],)
+        return dict(inp.move_classes[item[2]].destinations)[item[1]]
+
     changed = True
     while changed:
         changed = False
-        current = choice_cost(inp, choice)
         for kind in (MOVE, GROW):
             items: list = choice.moves if kind == MOVE else choice.grows
             for index in range(len(items) - 1, -1, -1):
-                removed = items.pop(index)
-                trial = choice_cost(inp, choice)
-                if trial is not None and current is not None and trial < current:
-                    current = trial
+                targets = helped(kind, items[index])
+                for i in targets:
+                    covered[i] -= 1
+                groups = {group_of[i] for i in targets if i in group_of}
+                recount = {g: hires_of(g) for g in groups}
+                extra = sum(recount[g] - hires[g] for g in groups)
+                saved = costs.of(kind) - costs.hire * extra
+                allowed = inp.options.allow_hire or total + extra == 0
+                if allowed and (saved > 1e-9 or (abs(saved) <= 1e-9 and extra < 0)):
+                    items.pop(index)
+                    hires.update(recount)
+                    total += extra
                     changed = True
                 else:
-                    items.insert(index, removed)
+                    for i in targets:
+                        covered[i] += 1
