@@ -18,13 +18,14 @@ CREATE TABLE IF NOT EXISTS snapshots (
 );
 
 -- The matrix as each snapshot stored it: nothing a later load brings is written over these.
+-- No keys: each is a copy of a keyed table, and an index over every snapshot's rows would
+-- make each load slower than the last.
 CREATE TABLE IF NOT EXISTS people_history (
     snapshot    INTEGER NOT NULL,
     person_id   VARCHAR NOT NULL,
     name        VARCHAR NOT NULL,
     team        VARCHAR NOT NULL,
-    discipline  VARCHAR NOT NULL,
-    PRIMARY KEY (snapshot, person_id)
+    discipline  VARCHAR NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS skills_history (
@@ -32,8 +33,7 @@ CREATE TABLE IF NOT EXISTS skills_history (
     skill_id    VARCHAR NOT NULL,
     name        VARCHAR NOT NULL,
     discipline  VARCHAR NOT NULL,
-    critical    BOOLEAN NOT NULL,
-    PRIMARY KEY (snapshot, skill_id)
+    critical    BOOLEAN NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS ratings_history (
@@ -42,8 +42,7 @@ CREATE TABLE IF NOT EXISTS ratings_history (
     skill_id    VARCHAR NOT NULL,
     level       TINYINT NOT NULL,
     interest    TINYINT NOT NULL,
-    assessed_on DATE,
-    PRIMARY KEY (snapshot, person_id, skill_id)
+    assessed_on DATE
 );
 
 CREATE TABLE IF NOT EXISTS targets_history (
@@ -52,8 +51,7 @@ CREATE TABLE IF NOT EXISTS targets_history (
     skill_id    VARCHAR NOT NULL,
     min_level   TINYINT NOT NULL,
     min_people  INTEGER NOT NULL,
-    origin      VARCHAR NOT NULL,
-    PRIMARY KEY (snapshot, team, skill_id)
+    origin      VARCHAR NOT NULL
 );
 
 -- The highest number ever handed out per kind of id, so a deleted id is never issued again.
