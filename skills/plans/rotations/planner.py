@@ -255,7 +255,7 @@ def _best(org: RotationOrg, policy: Policy, s: C.Space,
 
 def _closed(policy: Policy, value: float | None, bound: float | None) -> bool:
     return (value is not None and bound is not None
-            and bound - value <= policy.gap_rel * abs(value) + 1e-9)
+            and bound - value <= policy.gap_rel * abs(value) + 1e-6)
 
 
 def _rotations(org: RotationOrg, s: C.Space, chosen: np.ndarray,
