@@ -98,9 +98,12 @@ class RawDataset:
     documents: dict[str, bytes] = field(default_factory=dict)
 
 
+_INVISIBLE_IN_HEADER = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+
+
 def header_key(name: str) -> str:
-    """Header names match regardless of case and surrounding spaces."""
-    return " ".join(normalise_text(name).casefold().split())
+    """Header names match regardless of case, spaces and invisible marks."""
+    return " ".join(normalise_text(name).translate(_INVISIBLE_IN_HEADER).casefold().split())
 
 
 def shown(value: str) -> str:
@@ -308,10 +311,19 @@ def _read_text(item: _Input, workspace: Workspace, limits: Limits
         text, warning = decode(name, content)
         plain_utf8 = (warning is None and not content.startswith((b"\xff\xfe", b"\xfe\xff"))
                       and _utf16_without_bom(content) is None)
-    head = (content[:65536].decode("utf-8", "replace") if text is None else text[:65536])
-    if not head.strip() and not (text if text is not None else content).strip():
+    if text is None:
+        start = len(content) - len(content.lstrip(b"\r\n"))
+        end = content.find(b"\n", start)
+        first_line = content[start:end if end >= 0 else len(content)].decode("ascii")
+        blank = not first_line.strip() and not content.strip()
+    else:
+        start = len(text) - len(text.lstrip("\r\n"))
+        end = text.find("\n", start)
+        first_line = text[start:end if end >= 0 else len(text)]
+        blank = not first_line.strip() and not text.strip()
+    if blank:
         raise DatasetError([Problem(name, "is empty")])
-    first_line = head.lstrip("\r\n").split("\n", 1)[0].rstrip("\r")
+    first_line = first_line.rstrip("\r")
     separator = sniff_separator(first_line)
     header = next(csv.reader([first_line], delimiter=separator), [])
     if len(header) > limits.max_columns:
@@ -409,23 +421,25 @@ def _read_with_python(name: str, text: str, separator: str, limits: Limits) -> R
                                         row=len(records) + 1)]) from None
         raise DatasetError([Problem(name, f"could not be read as CSV: {message}",
                                     row=len(records) + 1)]) from None
-    problem = _unclosed_quote(name, text, records)
+    problem = _unclosed_quote(name, text, separator, records)
     if problem:
         raise DatasetError([problem])
     return table_from_records(name, records, limits)
 
 
-def _unclosed_quote(name: str, text: str, records: list[list[str]]) -> Problem | None:
+def _unclosed_quote(name: str, text: str, separator: str, records: list[list[str]]
+                   ) -> Problem | None:
     """An opening quote never closed swallows the rest of the file into one cell; name it."""
     if text.count('"') % 2 == 0 or not records:
         return None
-    for index, record in enumerate(records):
-        for cell in record:
-            if "\n" in cell and index == len(records) - 1:
-                line = text[:text.rfind(cell[:20]) if cell[:20] else 0].count("\n") + 1
-                return Problem(name, 'has a quote (") that is never closed: everything after '
-                                     "it would be read as one value; close or remove it",
-                               row=line)
+    try:
+        for _ in csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True):
+            pass
+    except csv.Error as error:
+        if "unexpected end of data" not in str(error):
+            return None
+        return Problem(name, 'has a quote (") that is never closed: everything after it '
+                             "was read as one value; close or remove it", row=len(records))
     return None
 
 

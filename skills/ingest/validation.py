@@ -21,7 +21,7 @@ from skills.ingest.classic import FORMULA_WITHOUT_VALUE, classic_to_tables, is_c
 from skills.ingest.limits import current_limits
 from skills.ingest.lookalikes import lookalike_problems, manager_cycle_problems, skeleton
 from skills.ingest.problems import DatasetError, Problem
-from skills.ingest.reading import RawDataset, RawTable, shown
+from skills.ingest.reading import RawDataset, RawTable, header_key, shown
 from skills.ingest.workspace import Workspace
 from skills.taxonomy import (
     DISCIPLINE_ALIASES,
@@ -271,9 +271,13 @@ def _missing_columns(table: RawTable, spec: tuple[Column, ...]) -> list[Problem]
     found = ", ".join(f'"{shown(c)}"' for c in table.original_columns[:40])
     if len(table.original_columns) > 40:
         found += f" and {len(table.original_columns) - 40:,} more"
+    hints = [f'"{shown(c)}" looks like {name} but is written with other characters'
+             for name in missing for c in table.original_columns
+             if header_key(skeleton(c)) == name]
+    hint = f"; {'; '.join(hints[:3])}" if hints else ""
     return [Problem(table.source, f"is missing the required column"
                                   f"{'s' if len(missing) > 1 else ''} {names} "
-                                  f"(found: {found})", row=1, column=missing[0])]
+                                  f"(found: {found}){hint}", row=1, column=missing[0])]
 
 
 class _Checker:
@@ -464,8 +468,7 @@ class _Checker:
 
     def _requests(self) -> None:
         view, people = self.views["requests"], self.views["people"]
-        quarter = "TRY_CAST(CAST(TRY_CAST({c} AS DOUBLE) AS BIGINT) AS BIGINT)"
-        early, late = quarter.format(c="earliest_quarter"), quarter.format(c="latest_quarter")
+        early, late = "t_earliest_quarter", "t_latest_quarter"
         source = self.source("requests")
         rows = self.sql.execute(
             f"SELECT __row, {early}, {late} FROM {view} WHERE {early} > {late} "
