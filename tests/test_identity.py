@@ -41,9 +41,10 @@ def test_a_roles_csv_is_read_with_lower_case_emails_roles_and_teams(tmp_path):
 def test_the_roles_sheet_of_a_workbook_is_read(tmp_path):
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        pd.DataFrame({"person_id": ["P1"], "name": ["A"]}).to_excel(writer, sheet_name="people",
-                                                                     index=False)
-        pd.read_csv(io.StringIO(ROLES_CSV), dtype=str).to_excel(writer, sheet_name="roles", index=False)
+        people = pd.DataFrame({"person_id": ["P1"], "name": ["A"]})
+        people.to_excel(writer, sheet_name="people", index=False)
+        roles = pd.read_csv(io.StringIO(ROLES_CSV), dtype=str)
+        roles.to_excel(writer, sheet_name="roles", index=False)
     entries = identity.read_roles({"matrix.xlsx": buffer.getvalue()})
     assert [e.email for e in entries] == ["p082@example.org", "p002@example.org",
                                           "p011@example.org", "root@example.org"]

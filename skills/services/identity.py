@@ -240,8 +240,7 @@ def identify(store: Store, email: str | None) -> Caller | None:
     Only the sign-in gate calls this, with the organisation as the system sees it: the
     identity provider said who the user is, and nothing the user chooses changes it.
     """
-    if store.caller.role != Role.SYSTEM:
-        raise NotAllowed("only the sign-in decides who someone is")
+    _require_gate(store)
     if not email:
         return None
     found = store.read("role_for_email", email=email)
@@ -251,6 +250,11 @@ def identify(store: Store, email: str | None) -> Caller | None:
     person = None if pd.isna(row["person_id"]) else str(row["person_id"])
     teams = tuple(str(t) for t in row["teams"]) if row["teams"] is not None else ()
     return RoleEntry(str(row["email"]), Role(row["role"]), person, teams).caller()
+
+
+def _require_gate(store: Store) -> None:
+    if store.caller.role != Role.SYSTEM:
+        raise NotAllowed("only the sign-in decides who someone is")
 
 
 def whom_to_ask(store: Store) -> str:
@@ -267,6 +271,7 @@ def demo_entries(store: Store) -> list[RoleEntry]:
 
     A demo manager leads their own team and the teams of the people reporting to them.
     """
+    _require_gate(store)
     people = store.read("people")
     by_id = {str(r.person_id): r for r in people.itertuples(index=False)}
     entries = []
@@ -289,6 +294,7 @@ def demo_entries(store: Store) -> list[RoleEntry]:
 
 def ensure_demo_roles(store: Store) -> bool:
     """Demo mode: an empty roles mapping gets the demo identities; True when it did."""
+    _require_gate(store)
     if not store.read("roles").empty:
         return False
     replace_roles(store, demo_entries(store))

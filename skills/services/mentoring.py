@@ -77,6 +77,7 @@ def with_decisions(store: Store, options: MentoringOptions,
                    keep_accepted: bool = True) -> MentoringOptions:
     """`options` plus the stored decisions: declined pairs out, accepted pairs kept fixed."""
     # Planning honours every decision, not only those the caller may see.
+    store.caller.require(Permission.READ_COVERAGE)
     latest = store.read("mentoring_decisions")
     triples: dict[str, list[tuple[str, str, str]]] = {
         d: [(str(m), str(e), str(s)) for m, e, s in
