@@ -389,7 +389,9 @@ def test_bus_factor_change_counts_distinct_new_holders(sample_dataset):
 def test_decisions_are_stored_with_who_and_when(store):
     plan, _ = MS.plan_from_store(store)
     first, second = plan.pairs.iloc[[0]], plan.pairs.iloc[[1]]
-    manager = store.as_caller(Caller(Role.MANAGER, "P001"))
+    # A manager who leads every team in the plan: row-level access has its own tests.
+    teams = frozenset(plan.pairs["mentor_team"]) | frozenset(plan.pairs["mentee_team"])
+    manager = store.as_caller(Caller(Role.MANAGER, "P001", teams))
     MS.record_decisions(manager, first, "accepted")
     MS.record_decisions(manager, second, "declined")
     latest = MS.decisions(store)
@@ -412,7 +414,9 @@ def test_decisions_are_stored_with_who_and_when(store):
 
 def test_pairs_view_shows_decisions_and_keeps_pairs_touching_the_scope(store):
     plan, _ = MS.plan_from_store(store)
-    manager = store.as_caller(Caller(Role.MANAGER, "P001"))
+    # A manager who leads every team in the plan: row-level access has its own tests.
+    teams = frozenset(plan.pairs["mentor_team"]) | frozenset(plan.pairs["mentee_team"])
+    manager = store.as_caller(Caller(Role.MANAGER, "P001", teams))
     first = plan.pairs.iloc[[0]]
     MS.record_decisions(manager, first, "accepted")
     view = MS.pairs_view(plan.pairs, MS.decisions(store))

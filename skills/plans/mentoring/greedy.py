@@ -76,7 +76,9 @@ def greedy_pairs(prep: Prepared, start: Iterable[Triple] = ()) -> list[Triple]:
     arc_value = prep.value[ee, es] - w.level * e_level / MAX_LEVEL
     # The mentee part decides most of a pair's worth; ties by person and skill, reproducibly.
     ranked = np.lexsort((es, ee, -arc_value))
-    rankings: dict[tuple[int, int, int, int], list[tuple[float, int]]] = {}
+    # Per (skill, level needed, team, discipline): the classes best first, and how many at the
+    # front are used up (a mentor's capacity never comes back, so that only moves forward).
+    rankings: dict[tuple[int, int, int, int], tuple[list[tuple[float, int]], list[int]]] = {}
     half = 0.5 * w.cross
     team_of, disc_of = org.team_code.tolist(), v.disc_code.tolist()
     for e, s, needed, value in zip(ee[ranked].tolist(), es[ranked].tolist(),
@@ -87,25 +89,37 @@ def greedy_pairs(prep: Prepared, start: Iterable[Triple] = ()) -> list[Triple]:
             continue
         team, disc = team_of[e], disc_of[e]
         rkey = (s, needed, team, disc)
-        ranking = rankings.get(rkey)
-        if ranking is None:
+        entry = rankings.get(rkey)
+        if entry is None:
             c_level, c_team, c_disc, _ = classes[s]
             worth = (w.level * c_level / MAX_LEVEL + half * (c_team != team)
                      + half * (c_disc != disc))
             usable = np.flatnonzero(c_level >= needed)
             best = usable[np.argsort(-worth[usable], kind="stable")]
-            ranking = list(zip(worth[best].tolist(), best.tolist(), strict=True))
-            rankings[rkey] = ranking
+            entry = (list(zip(worth[best].tolist(), best.tolist(), strict=True)), [0])
+            rankings[rkey] = entry
+        ranking, front = entry
         pools = classes[s][3]
-        for worth_of, c in ranking:
+        at = front[0]
+        leading = True
+        while at < len(ranking):
+            worth_of, c = ranking[at]
             if value + worth_of <= TOL:
                 break
             pool = pools[c]
             # Mentors with no capacity left never get any back: drop them for good.
             while pool and mentor_left[pool[-1]] <= 0:
                 pool.pop()
-            mentor = next((m for m in reversed(pool) if fits(m, e, s)), None)
+            if not pool:
+                if leading:
+                    front[0] = at + 1
+                at += 1
+                continue
+            leading = False
+            mentor = pool[-1] if fits(pool[-1], e, s) else next(
+                (m for m in reversed(pool) if fits(m, e, s)), None)
             if mentor is not None:
                 take(mentor, e, s)
                 break
+            at += 1
     return chosen

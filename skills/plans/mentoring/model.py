@@ -204,6 +204,9 @@ def prepare(org: Organisation, options: MentoringOptions) -> Prepared:
     excluded[[people[p] for p in options.exclude]] = True
     mentor_cap = np.where(excluded, 0, options.mentor_capacity).astype(np.int64)
     mentee_cap = np.where(excluded, 0, options.max_mentors).astype(np.int64)
+    # These masks restrict nobody the model allows (issue 15): a mentee must be two levels
+    # below a mentor and no level is above MAX_LEVEL, so a mentee above MAX_LEVEL - 2 has no
+    # eligible pair; rules 1 and 2 are the rest.
     mentor_ok = (org.level >= options.min_mentor_level) & ~excluded[:, None]
     mentee_ok = (((org.interest >= 1) | view(org).gap)
                  & (org.level <= MAX_LEVEL - 2) & ~excluded[:, None])
@@ -239,6 +242,7 @@ def prepare(org: Organisation, options: MentoringOptions) -> Prepared:
         mentee_ok[e, s] = False
         mentor_ok[e, s] = False
         mentee_ok[m, s] = False
+    # No capacity left means no pair in any plan: dropping those roles loses nothing.
     mentor_ok &= (mentor_cap > 0)[:, None]
     mentee_ok &= (mentee_cap > 0)[:, None]
     declined = {(people[m], people[e], skills[s]) for m, e, s in options.declined
@@ -259,7 +263,9 @@ def eligible_pairs(prep: Prepared) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
     """Every eligible new pair with positive score: (mentor, mentee, skill, score) arrays.
 
     One vectorised block per skill (mentors x mentees of that skill); declined pairs and the
-    (mentor, mentee) of fixed pairs are removed by integer keys, not a Python loop.
+    (mentor, mentee) of fixed pairs are removed by integer keys, not a Python loop. Pairs
+    without positive score are left out: the README never proposes them, and leaving a pair
+    of score <= 0 out of a plan never lowers its value, so the optimum is the same.
     """
     org, options = prep.org, prep.options
     parts: list[tuple[np.ndarray, ...]] = []
