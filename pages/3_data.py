@@ -6,7 +6,7 @@ from skills.services.session import Permission
 
 KINDS = {"request": "Rotation request", "approved rotation": "Approved rotation",
          "proposed rotation": "Proposed rotation", "mentoring pair": "Accepted mentoring pair",
-         "hiring plan": "Saved hiring plan"}
+         "hiring plan": "Saved hiring plan", "hiring scenario": "Saved hiring scenario"}
 DECISION_LABELS = {"kind": "What", "item": "Which", "request_id": None, "reason": "Why"}
 
 st.title("Data")

@@ -102,6 +102,16 @@ plan_teams AS (
     SELECT plan_id, team FROM hiring_plan_actions
     UNION SELECT plan_id, from_team FROM hiring_plan_actions WHERE from_team IS NOT NULL
 ),
+-- A saved what-if scenario names people it removes and teams it freezes (skills/plans/hiring/
+-- scenarios.py writes it as JSON).
+scenario_people AS (
+    SELECT name, unnest(json_extract_string(definition, '$.removed_people[*]')) AS who
+    FROM hiring_scenarios
+),
+scenario_teams AS (
+    SELECT name, unnest(json_extract_string(definition, '$.frozen_teams[*]')) AS team
+    FROM hiring_scenarios
+),
 reasons AS (
     SELECT 'request' AS kind, request_id AS item, request_id,
            person_id || ' is no longer in the matrix' AS reason
@@ -148,6 +158,12 @@ reasons AS (
            'team ' || x.team || ' is no longer in the matrix'
     FROM plan_teams x JOIN hiring_plans h USING (plan_id)
     WHERE x.team NOT IN (SELECT team FROM teams)
+    UNION ALL
+    SELECT 'hiring scenario', name, NULL, who || ' is no longer in the matrix'
+    FROM scenario_people WHERE who NOT IN (SELECT person_id FROM people)
+    UNION ALL
+    SELECT 'hiring scenario', name, NULL, 'team ' || team || ' is no longer in the matrix'
+    FROM scenario_teams WHERE team NOT IN (SELECT team FROM teams)
 )
 SELECT kind, item, any_value(request_id) AS request_id,
        string_agg(DISTINCT reason, '; ' ORDER BY reason) AS reason

@@ -8,6 +8,7 @@ needing a decision, never dropped.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -19,7 +20,9 @@ from skills.services import data
 from skills.services import rotations as RS
 from skills.store import Store
 
-MANAGER = Caller(Role.MANAGER)
+ALL_TEAMS = frozenset(pd.read_csv(SAMPLE_DIR / "people.csv", dtype=str)["team"])
+# A manager who leads every team: decisions are row-checked against the teams one leads.
+MANAGER = Caller(Role.MANAGER, teams=ALL_TEAMS)
 HR = Caller(Role.HR)
 
 
@@ -69,8 +72,11 @@ def _accept_pair(store: Store, mentor: str, mentee: str, skill: str) -> None:
 def _save_hiring_work(store: Store, person_id: str) -> None:
     """A saved scenario and a saved hiring plan whose grow action names `person_id`."""
     with store.transaction(Permission.PLAN) as cursor:
-        store.execute(cursor, "save_hiring_scenario", scenario_name="Ana leaves",
-                      definition='{"name": "Ana leaves"}', saved_by="manager")
+        store.execute(cursor, "save_hiring_scenario", scenario_name=f"What if {person_id} leaves",
+                      definition=json.dumps({"name": f"What if {person_id} leaves",
+                                             "removed_people": [person_id],
+                                             "frozen_teams": ["Serving"]}),
+                      saved_by="manager")
         cursor.execute("INSERT INTO hiring_plans (scenario, saved_at, saved_by, status, hires, "
                        "seconds, options) VALUES ('Today', current_timestamp, 'manager', "
                        "'optimal', 0, 0.1, '{}')")
@@ -165,13 +171,15 @@ def test_the_preview_lists_what_a_replacement_changes_and_stores_nothing(
     assert impact.teams.empty
     found = dict(zip(impact.needs_decision["kind"], impact.needs_decision["reason"],
                      strict=False))
-    assert set(found) == {"request", "approved rotation", "mentoring pair", "hiring plan"}
+    assert set(found) == {"request", "approved rotation", "mentoring pair", "hiring plan",
+                          "hiring scenario"}
     assert all(reason == "P010 is no longer in the matrix" for reason in found.values())
     listed = impact.needs_decision.set_index("kind")
     assert listed.loc["request", "item"] == request_id
     assert listed.loc["approved rotation", "item"] == (
         f"v{version}: P010 to Serving in Q{int(row.quarter)}")
     assert listed.loc["mentoring pair", "item"] == "P001 mentors P010 in alerting"
+    assert listed.loc["hiring scenario", "item"] == "What if P010 leaves"
     # Nothing was stored.
     assert data.stored_counts(store) == counts
     after = _work(store)
@@ -264,8 +272,15 @@ PAGES = ("pages/1_overview.py", "pages/2_coverage.py", "pages/3_data.py",
          "pages/7_hiring.py")
 
 
-def _as(app, role: str, page: str):
-    app.session_state["role"] = role  # the sidebar's "Viewing as"
+STORY_CALLERS = {"engineer": Caller(Role.ENGINEER, "P010"),
+                 "manager": Caller(Role.MANAGER, "P002", teams=ALL_TEAMS),
+                 "hr": Caller(Role.HR, "P011")}
+
+
+def _as(app, who: str | Caller, page: str):
+    # What the demo sign-in stores for the session once someone is chosen.
+    app.session_state["crosstrain-caller"] = (STORY_CALLERS[who] if isinstance(who, str)
+                                              else who)
     app.switch_page(page).run()
     _no_failure(app)
     return app
@@ -304,7 +319,6 @@ def test_the_reload_story_through_the_pages(tmp_path: Path, monkeypatch) -> None
 
     # An engineer files a request.
     _as(app, "engineer", "pages/4_rotation_requests.py")
-    app.selectbox(key="rr-person").set_value("P010")
     app.selectbox(key="rr-host").set_value("Serving")
     app.radio(key="rr-priority").set_value(3)
     app.button(key="FormSubmitter:rr-form-File request").click().run()
@@ -356,8 +370,7 @@ def test_the_reload_story_through_the_pages(tmp_path: Path, monkeypatch) -> None
     assert any("need a decision" in w.value for w in app.warning)
 
     # Another engineer files: a new id, not one an earlier request had.
-    _as(app, "engineer", "pages/4_rotation_requests.py")
-    app.selectbox(key="rr-person").set_value("P011")
+    _as(app, Caller(Role.ENGINEER, "P011"), "pages/4_rotation_requests.py")
     app.selectbox(key="rr-host").set_value("Serving")
     app.button(key="FormSubmitter:rr-form-File request").click().run()
     _no_failure(app)

@@ -15,7 +15,7 @@ from skills.access import Caller, NotAllowed, Role
 from skills.ingest.sample import SAMPLE_DIR
 from skills.services import rotations as RS
 from skills.store import ROOT, Store
-from tests.test_lifecycle import changed_sample
+from tests.test_lifecycle import ALL_TEAMS, MANAGER, changed_sample
 
 REQUEST = {"host_team": "Serving", "skill_id": None, "earliest_quarter": 1,
            "latest_quarter": 4, "priority": 2}
@@ -35,9 +35,8 @@ def test_an_engineer_files_only_for_themselves(store: Store) -> None:
         RS.file_request(_engineer(store, None), person_id="P010", **REQUEST)
     assert RS.person_requests(store, "P010").empty
     assert RS.file_request(_engineer(store, "P010"), person_id="P010", **REQUEST) == "R009"
-    # Managers file on someone's behalf.
-    manager = store.as_caller(Caller(Role.MANAGER))
-    assert RS.file_request(manager, person_id="P011", **REQUEST) == "R010"
+    # Managers file on behalf of the people of the teams they lead.
+    assert RS.file_request(store.as_caller(MANAGER), person_id="P011", **REQUEST) == "R010"
 
 
 def test_an_engineer_withdraws_only_their_own_request(store: Store) -> None:
@@ -52,16 +51,19 @@ def test_an_engineer_withdraws_only_their_own_request(store: Store) -> None:
     assert RS.request(store, request_id)["status"] == "withdrawn"
 
 
-def test_a_manager_may_withdraw_anyones_open_request(store: Store) -> None:
+def test_a_manager_may_withdraw_open_requests_of_the_teams_they_lead(store: Store) -> None:
     request_id = RS.file_request(_engineer(store, "P010"), person_id="P010", **REQUEST)
-    RS.withdraw_request(store.as_caller(Caller(Role.MANAGER)), request_id, "P010 asked me")
+    elsewhere = Caller(Role.MANAGER, teams=ALL_TEAMS - {"Feature Store"})  # P010's home team
+    with pytest.raises(NotAllowed):
+        RS.withdraw_request(store.as_caller(elsewhere), request_id, "not my team")
+    RS.withdraw_request(store.as_caller(MANAGER), request_id, "P010 asked me")
     assert RS.request_history(store, request_id)["changed_by"].tolist() == [
         "engineer P010", "manager"]
 
 
 def test_only_open_requests_can_be_withdrawn(store: Store) -> None:
     engineer = _engineer(store, "P010")
-    manager = store.as_caller(Caller(Role.MANAGER))
+    manager = store.as_caller(MANAGER)
     request_id = RS.file_request(engineer, person_id="P010", **REQUEST)
     org, result = RS.run(manager)
     version = RS.save_plan(manager, org, result)
