@@ -1,6 +1,6 @@
 import streamlit as st
 
-from pages._shared import require, store
+from pages._shared import caller, require, store
 from skills.services import data
 from skills.services.session import Permission
 
@@ -29,8 +29,9 @@ st.caption("Upload one .xlsx workbook with sheets people, skills, ratings (and o
 if replaced := st.session_state.pop("replaced", None):
     st.success(f"Dataset replaced: {replaced}")
 
-waiting = data.needs_decision(current)
-if not waiting.empty:
+# The items name people, so only those who may see people's rows get the list.
+waiting = data.needs_decision(current) if caller().can(Permission.READ_PEOPLE) else None
+if waiting is not None and not waiting.empty:
     st.subheader("Needs a decision")
     st.caption("Work in progress that refers to people, teams or skills the stored data no "
                "longer has. Nothing was dropped: decline or withdraw these on the plan and "
