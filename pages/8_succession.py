@@ -35,7 +35,7 @@ def page() -> None:
                "are, and what it takes to get them there.")
     who = caller()
     current = store()
-    if who.role in (Role.ENGINEER, Role.ADMIN):
+    if not who.can(succession.Permission.READ_PEOPLE):
         st.info("Succession plans are for HR and managers.")
         return
     if who.role == Role.MANAGER:

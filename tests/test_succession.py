@@ -513,14 +513,9 @@ def test_hr_sees_everything_managers_their_teams_engineers_nothing(store):
     assert service.export(store.as_caller(Caller(Role.HR))).startswith(b"\xef\xbb\xbf")
 
 
-def test_a_manager_answers_for_their_team_and_their_reports_teams(store):
-    bosses = service.managers(store)
-    first = bosses.iloc[0]
-    who = service.manager_caller(store, first["person_id"])
-    assert who.role == Role.MANAGER and first["team"] in who.teams
-    people = store.dataset().people
-    reports = set(people.loc[people["manager_id"] == first["person_id"], "team"])
-    assert who.teams == frozenset(reports | {first["team"]})
+def test_admins_see_no_succession_plan(store):
+    with pytest.raises(NotAllowed):
+        service.analyse(store.as_caller(Caller(Role.ADMIN)))
 
 
 # --- the command line -------------------------------------------------------------------------
@@ -584,19 +579,23 @@ def test_page_for_hr_shows_slates_impact_bench_and_two_downloads(app_db):
     assert len(slates) == len(expected.slates)
 
 
-def test_page_for_a_manager_shows_their_teams_only_and_no_download(app_db):
+def test_page_for_a_manager_shows_the_teams_they_lead_and_no_download(app_db):
     app = run_page("manager")
     assert not app.exception and not app.error
-    boss = app.selectbox(key="succession-manager")
+    lead = next(c for c in app.caption if c.value.startswith("Your teams: "))
+    teams = set(lead.value.removeprefix("Your teams: ").split(", "))
+    assert teams and teams <= set(Store(app_db).dataset().people["team"])
     keys = app.dataframe[0].value
-    teams = set(service.manager_caller(Store(app_db), boss.value).teams)
     assert set(keys["team"]) <= teams
+    expected = service.analyse(Store(app_db))
+    assert len(keys) == expected.key_people["team"].isin(teams).sum()
     assert not app.get("download_button")
     assert any("HR exports succession plans" in i.value for i in app.info)
 
 
-def test_page_is_closed_to_engineers(app_db):
-    app = run_page("engineer")
+@pytest.mark.parametrize("role", ["engineer", "admin"])
+def test_page_is_closed_to_engineers_and_admins(app_db, role):
+    app = run_page(role)
     assert not app.exception
     assert not app.dataframe and not app.get("download_button")
     assert app.info[0].value == "Succession plans are for HR and managers."

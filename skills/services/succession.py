@@ -1,8 +1,8 @@
 """Succession use cases: the analysis as the caller may see it, and HR's export.
 
 Who sees what: HR and the system (command line) see and export every key person; a manager
-sees the key people of their own teams (`Caller.teams`) and exports nothing, personal data
-being HR's; engineers see no succession plan at all. The slates are always chosen for the
+sees the key people of the teams they lead (`Caller.teams`) and exports nothing, personal data
+being HR's; engineers and admins see no succession plan at all. The slates are always chosen for the
 whole organisation, because the cap on slates per successor is organisation-wide; a manager
 then sees the rows of their teams.
 """
@@ -15,7 +15,7 @@ from typing import Literal
 import pandas as pd
 
 from skills import organisation as model
-from skills.access import Caller, NotAllowed, Permission, Role
+from skills.access import Caller, NotAllowed, Permission
 from skills.exports import to_csv_bytes, to_xlsx_bytes
 from skills.growth import PlannedLearning
 from skills.plans.contract import Deadline
@@ -36,7 +36,7 @@ from skills.store import Store
 
 __all__ = ["EXPORT_COLUMNS", "Format", "Organisation", "Permission", "SuccessionInputError",
            "SuccessionOptions", "SuccessionPlan", "SuccessionUnavailable", "analyse", "export",
-           "export_table", "learning_under_way", "manager_caller", "managers", "seen_by",
+           "export_table", "learning_under_way", "seen_by",
            "version", "visible_teams", "within"]
 
 Format = Literal["csv", "xlsx"]
@@ -49,34 +49,16 @@ class SuccessionUnavailable(Exception):
 
 
 def visible_teams(caller: Caller) -> frozenset[str] | None:
-    """The teams whose key people `caller` may see; None means every team."""
-    if caller.role in (Role.HR, Role.SYSTEM):
-        return None
-    if caller.role == Role.MANAGER:
-        return frozenset(caller.teams)
-    raise NotAllowed(f"the {caller.role.value} role may not see succession plans; ask HR "
-                     "or your manager")
+    """The teams whose key people `caller` may see; None means every team.
 
-
-def managers(store: Store) -> pd.DataFrame:
-    """People who manage someone: person_id, name, team, and the teams they answer for."""
-    people = store.read("people")
-    reports = people.dropna(subset=["manager_id"])
-    teams = reports.groupby("manager_id")["team"].agg(lambda t: tuple(sorted(set(t))))
-    found = people[people["person_id"].isin(teams.index)][["person_id", "name", "team"]]
-    found = found.assign(teams=[tuple(sorted(set(teams[p]) | {t}))
-                                for p, t in zip(found["person_id"], found["team"],
-                                                strict=True)])
-    return found.sort_values("name").reset_index(drop=True)
-
-
-def manager_caller(store: Store, person_id: str) -> Caller:
-    """A manager as the single sign-on will hand them over: their own team and the teams of
-    the people who report to them."""
-    found = managers(store)
-    row = found[found["person_id"] == person_id]
-    teams = frozenset(row["teams"].iloc[0]) if len(row) else frozenset()
-    return Caller(Role.MANAGER, person_id=person_id, teams=teams)
+    Succession names people and their gaps, so it needs `Permission.READ_PEOPLE`: HR and the
+    system see everyone, a manager the teams they lead; engineers and admins see none.
+    """
+    if not caller.can(Permission.READ_PEOPLE):
+        raise NotAllowed(f"the {caller.role.value} role may not see succession plans; ask HR "
+                         "or your manager")
+    teams = caller.team_filter()
+    return None if teams is None else frozenset(teams)
 
 
 def version(store: Store) -> tuple[str, ...]:
