@@ -26,10 +26,18 @@ PAGES = {
 }
 
 
+def _nothing() -> None:
+    """The sign-in gate has drawn everything there is to see."""
+
+
 def main() -> None:
     # Nobody sees a page before the sign-in gate says who they are (deny by default).
     who = sign_in()
     if who is None:
+        # The sign-in screen is the only page: without a navigation of its own Streamlit would
+        # run the page of the address bar (a deep link) under the sign-in screen.
+        st.navigation([st.Page(_nothing, title="Sign in", url_path="sign-in", default=True)],
+                      position="hidden").run()
         return
     pages = {section: list(entries) for section, entries in PAGES.items()}
     if who.can(Permission.MANAGE_ROLES):

@@ -1,9 +1,10 @@
 import streamlit as st
 
-from pages._shared import scope_filters, store
+from pages._shared import caller, scope_filters, store
 from skills import figures
 from skills.services import coverage
 from skills.services.exports import csv_download
+from skills.services.session import Permission
 
 LABELS = {
     "team": "Team", "discipline": "Discipline", "skill_id": "Skill id", "name": "Skill",
@@ -30,14 +31,25 @@ heatmap, teams, bus, gaps = st.tabs(["Heatmap", "Team × discipline", "Bus facto
                                      "Target gaps"])
 with heatmap:
     view = coverage.heatmap_view(current, within)
+    # Person rows only for teams the caller may see (the service decides; HR sees all).
+    who = caller()
+    visible = who.team_filter() if who.can(Permission.READ_PEOPLE) else []
+    drillable = [t for t in sorted(view.frame["team"].unique())
+                 if visible is None or t in visible] if view.kind == "teams" else []
     if view.kind == "teams":
-        st.info(f"{view.people_in_scope:,} people are too many for a row each: this shows "
-                "teams × skills (the share of each team's members who practise the skill). "
-                "Pick a team to see its people.", icon=":material/zoom_out_map:")
+        if view.people_in_scope > coverage.PERSON_ROWS_MAX:
+            st.info(f"{view.people_in_scope:,} people are too many for a row each: this shows "
+                    "teams × skills (the share of each team's members who practise the "
+                    "skill).", icon=":material/zoom_out_map:")
+        else:
+            st.info("Teams × skills: the share of each team's members who practise the skill. "
+                    "People's own levels are for them, their managers and HR.",
+                    icon=":material/groups:")
         st.plotly_chart(figures.team_skill_heatmap(view.frame), width="stretch",
                         key="heatmap-teams")
-        drill = st.selectbox("Team to see person by person", sorted(view.frame["team"].unique()),
-                             index=None, placeholder="Choose a team", key="heatmap-drill")
+        drill = st.selectbox("Team to see person by person", drillable,
+                             index=None, placeholder="Choose a team", key="heatmap-drill",
+                             disabled=not drillable) if drillable else None
         if drill:
             matrix = coverage.ratings_matrix(current, coverage.scope([drill],
                                                                      within.disciplines))

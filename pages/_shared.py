@@ -95,6 +95,9 @@ def caller() -> Caller:
         # Page tests (AppTest) run a page on its own and say which demo role to act as; no
         # widget has this key, so a visitor cannot set it.
         return _demo_caller(Role(legacy))
+    # A page run on its own (Streamlit's legacy pages/ mode, as AppTest starts it) goes
+    # through app.py, whose gate asks who is there.
+    _route_through_app_py()
     raise NotSignedIn("nobody is signed in")
 
 
@@ -164,9 +167,8 @@ def _demo_sign_in(organisation: Organisation) -> Caller | None:
         st.write("Each demo identity is a real person of the sample organisation with one "
                  "role. After a reload you choose again.")
         for number, (label, candidate) in enumerate(choices):
-            if st.button(label, key=f"demo-{number}", width="stretch"):
-                st.session_state[_CALLER] = candidate
-                st.rerun()
+            st.button(label, key=f"demo-{number}", width="stretch", on_click=_act_as,
+                      args=(candidate,))
         if not choices:
             st.info("The stored organisation has none of the demo people; configure sign-in "
                     "and a roles mapping to use it.")
@@ -175,11 +177,17 @@ def _demo_sign_in(organisation: Organisation) -> Caller | None:
     labels = {c: label for label, c in choices}
     with st.sidebar:
         st.caption(f"Viewing as {labels.get(chosen, chosen.actor())}")
-        if st.button("Act as someone else", key="demo-switch"):
-            st.session_state.pop(_CALLER, None)
-            st.session_state.pop(_SIGNED_IN, None)
-            st.rerun()
+        st.button("Act as someone else", key="demo-switch", on_click=_act_as, args=(None,))
     return chosen
+
+
+def _act_as(candidate: Caller | None) -> None:
+    # A callback runs before the next script run: the chooser or the app shows at once.
+    st.session_state.pop(_SIGNED_IN, None)
+    if candidate is None:
+        st.session_state.pop(_CALLER, None)
+    else:
+        st.session_state[_CALLER] = candidate
 
 
 def _remember(organisation: Organisation, found: Caller, how: str) -> None:
