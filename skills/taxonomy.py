@@ -151,3 +151,111 @@ def find_skill(name: str) -> SkillDefinition | None:
     """The bundled skill whose name or id matches, ignoring case and spacing."""
     key = " ".join(normalise_text(name).casefold().split())
     return TAXONOMY_BY_NAME.get(key)
+
+
+# Skills other tools' exports name that the 36 core skills above do not cover. They are matched
+# like the core skills but are not part of TAXONOMY, which the sample generator draws from.
+MORE_SKILLS: tuple[SkillDefinition, ...] = (
+    SkillDefinition("container-orchestration", "Container orchestration", "sre", True,
+                    "Run, scale and upgrade workloads on Kubernetes-style clusters."),
+)
+
+# Names people and other tools use for our skills, English and French, in matching form
+# (see `match_key`): "CI/CD (GitLab)" matches through "ci cd", "Cybersécurité" through
+# "cybersecurite".
+SYNONYMS: dict[str, str] = {
+    **dict.fromkeys(("ci cd", "cicd", "continuous integration", "continuous delivery",
+                     "continuous deployment", "integration continue", "deploiement continu",
+                     "gitlab ci", "github actions", "jenkins", "pipelines ci cd"), "ci-cd"),
+    **dict.fromkeys(("kubernetes", "k8s", "openshift", "container orchestration",
+                     "orchestration de conteneurs", "conteneurs", "containers", "docker",
+                     "docker swarm", "helm"), "container-orchestration"),
+    **dict.fromkeys(("cybersecurite", "cybersecurity", "cyber security", "security",
+                     "securite", "devsecops", "securite informatique", "conformite"),
+                    "security-compliance"),
+    **dict.fromkeys(("monitoring", "supervision", "observabilite", "prometheus", "grafana",
+                     "logging", "logs"), "observability"),
+    **dict.fromkeys(("on call", "astreinte", "gestion des incidents", "incident management",
+                     "incidents"), "incident-response"),
+    **dict.fromkeys(("terraform", "ansible", "iac", "pulumi", "infrastructure"),
+                    "infrastructure-as-code"),
+    **dict.fromkeys(("etl", "airflow", "data engineering", "pipelines de donnees", "spark",
+                     "dbt", "ingestion"), "data-pipelines"),
+    **dict.fromkeys(("sql", "analytics", "bigquery", "analyse de donnees"), "sql-analytics"),
+    **dict.fromkeys(("kafka", "flink", "streaming", "event streaming"), "streaming"),
+    **dict.fromkeys(("mlflow", "weights and biases", "wandb", "suivi des experiences"),
+                    "experiment-tracking"),
+    **dict.fromkeys(("inference", "serving", "deploiement de modeles", "model deployment",
+                     "seldon", "kserve", "bentoml"), "model-serving"),
+    **dict.fromkeys(("great expectations", "qualite des donnees", "data validation"),
+                    "data-quality"),
+    **dict.fromkeys(("feast", "feature store"), "feature-stores"),
+    **dict.fromkeys(("drift", "model monitoring", "monitoring de modeles"), "drift-detection"),
+    **dict.fromkeys(("a b testing", "ab testing", "a b tests", "experimentation"), "ab-testing"),
+    **dict.fromkeys(("rgpd", "gdpr", "privacy", "confidentialite", "protection des donnees"),
+                    "data-privacy"),
+    **dict.fromkeys(("gouvernance", "governance", "ai governance", "gouvernance des modeles"),
+                    "model-governance"),
+    **dict.fromkeys(("communication",), "stakeholder-communication"),
+    **dict.fromkeys(("roadmap", "product management", "gestion de produit"), "roadmapping"),
+    **dict.fromkeys(("finops", "cost", "couts", "capacity planning"), "capacity-cost"),
+    **dict.fromkeys(("alerting", "alertes", "alerts"), "alerting"),
+    **dict.fromkeys(("pra", "drp", "disaster recovery", "plan de reprise d activite"),
+                    "disaster-recovery"),
+    **dict.fromkeys(("canary", "blue green", "progressive delivery"), "canary-deploys"),
+    **dict.fromkeys(("evaluation de modeles", "model validation"), "model-evaluation"),
+    **dict.fromkeys(("fairness", "equite", "bias"), "bias-fairness"),
+    **dict.fromkeys(("ethique", "ethics", "ai ethics", "ethique de l ia"), "risk-ethics"),
+    **dict.fromkeys(("lineage", "lignage des donnees"), "data-lineage"),
+    **dict.fromkeys(("modelisation des donnees", "data modeling"), "data-modelling"),
+}
+
+KNOWN_SKILLS: dict[str, SkillDefinition] = {s.skill_id: s for s in TAXONOMY + MORE_SKILLS}
+
+
+def match_key(name: str) -> str:
+    """A skill name in matching form: no accents, case, punctuation or "(qualifier)"."""
+    import re
+
+    text = unicodedata.normalize("NFKD", normalise_text(name))
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    text = text.replace("&", " and ")
+    return " ".join(re.sub(r"[\W_]+", " ", text).split())
+
+
+def _keys() -> dict[str, str]:
+    keys = {match_key(s.name): s.skill_id for s in KNOWN_SKILLS.values()}
+    keys |= {match_key(s.skill_id): s.skill_id for s in KNOWN_SKILLS.values()}
+    return keys | SYNONYMS
+
+
+_MATCH_KEYS = _keys()
+
+
+def match_skill(name: str) -> tuple[SkillDefinition | None, str]:
+    """The known skill a column or skill name means, and how: "name", "synonym" or "none".
+
+    "CI/CD (GitLab)" is tried whole, then without its parenthesis, then by what the
+    parenthesis says.
+    """
+    import re
+
+    tries = [name, re.sub(r"\([^)]*\)", " ", name)] + re.findall(r"\(([^)]*)\)", name)
+    for attempt in tries:
+        key = match_key(attempt)
+        if not key:
+            continue
+        skill_id = _MATCH_KEYS.get(key)
+        if skill_id is not None:
+            how = "synonym" if key in SYNONYMS else "name"
+            return KNOWN_SKILLS[skill_id], how
+    return None, "none"
+
+
+def suggest_skill(name: str) -> SkillDefinition | None:
+    """The closest known skill by spelling, for a name `match_skill` could not place."""
+    import difflib
+
+    key = match_key(name)
+    close = difflib.get_close_matches(key, list(_MATCH_KEYS), n=1, cutoff=0.6)
+    return KNOWN_SKILLS[_MATCH_KEYS[close[0]]] if close else None

@@ -29,7 +29,7 @@ Handler = Callable[[argparse.Namespace], int]
 PLAN_COMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Handler, str]] = {}
 # Command groups: each module has `add_commands(commands, db)` adding its subparsers.
 COMMAND_MODULES = ("skills.cli.data", "skills.cli.requests", "skills.cli.history",
-                   "skills.cli.succession", "skills.cli.identity")
+                   "skills.cli.succession", "skills.cli.identity", "skills.cli.inspect")
 PLANNER_MODULES = ("skills.cli.rotations", "skills.cli.mentoring", "skills.cli.hiring")
 
 

@@ -15,7 +15,8 @@ from skills.services import coverage, data
 
 def _load(args: argparse.Namespace) -> int:
     store = open_store(args)
-    dataset = data.load_path(store, args.path, loaded_by=_command_line_user())
+    dataset = data.load_path(store, args.path, loaded_by=_command_line_user(),
+                             mapping=args.mapping)
     for warning in dataset.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     snapshot = data.latest_snapshot(store) or {}
@@ -73,6 +74,8 @@ def add_commands(commands: Any, db: argparse.ArgumentParser) -> None:
     load = commands.add_parser("load", parents=[db],
                                help="validate a dataset and store it as the next snapshot")
     load.add_argument("path", type=Path, help="folder of CSV files, a CSV file or an .xlsx")
+    load.add_argument("--mapping", type=Path, default=None,
+                      help="a mapping TOML for another tool's export (see `inspect`)")
     load.set_defaults(handler=_load)
 
     cov = commands.add_parser("coverage", parents=[db], help="coverage, gaps and key people")

@@ -2,25 +2,39 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping as FileMap
 from pathlib import Path
 
 from skills.dataset import Dataset
-from skills.ingest.reading import read_files, read_path
+from skills.ingest.mapping import Mapping, read_mapping
+from skills.ingest.reading import RawDataset, read_files, read_path
 from skills.ingest.validation import validate
 
 
-def parse_path(path: str | Path) -> Dataset:
-    """The validated dataset at `path` (a folder of CSVs, a CSV or an .xlsx workbook)."""
-    return validate(read_path(path), source=str(path))
+def parse_path(path: str | Path, mapping: Mapping | str | Path | None = None) -> Dataset:
+    """The validated dataset at `path` (a folder of CSVs, a CSV, an .xlsx or a .json backup),
+    read through `mapping` (a Mapping or a TOML file) when one is given."""
+    return _validated(read_path(path), str(path), mapping)
 
 
-def parse_uploads(files: Mapping[str, bytes]) -> Dataset:
+def parse_uploads(files: FileMap[str, bytes],
+                  mapping: Mapping | str | Path | None = None) -> Dataset:
     """The validated dataset in uploaded files, keyed by file name."""
-    return validate(read_files(files), source=", ".join(files))
+    return _validated(read_files(files), ", ".join(files), mapping)
 
 
+def _validated(raw: RawDataset, source: str, mapping: Mapping | str | Path | None) -> Dataset:
+    if mapping is None:
+        return validate(raw, source=source)
+    from skills.ingest.layouts import mapped_tables
 
-
-
-
+    chosen = mapping if isinstance(mapping, Mapping) else read_mapping(mapping)
+    if chosen.layout == "tables":
+        return validate(raw, source=source)
+    try:
+        converted = mapped_tables(raw, chosen)
+    except BaseException:
+        if raw.workspace is not None:
+            raw.workspace.close()
+        raise
+    return validate(converted, source=source)

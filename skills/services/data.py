@@ -69,9 +69,10 @@ def _input_files(path: Path) -> dict[str, bytes]:
     return {path.name: path.read_bytes()}
 
 
-def check_path(path: str | Path) -> Incoming:
-    """Validate `path`; raises DatasetError with every problem."""
-    dataset = parse_path(path)  # first, so a missing path is reported as a problem
+def check_path(path: str | Path, mapping: Path | None = None) -> Incoming:
+    """Validate `path` (read through a mapping TOML when given); raises DatasetError with
+    every problem."""
+    dataset = parse_path(path, mapping)  # first, so a missing path is reported as a problem
     return Incoming(dataset, digest(_input_files(Path(path))))
 
 
@@ -95,9 +96,10 @@ def store_incoming(store: Store, incoming: Incoming, loaded_by: str | None = Non
     return snapshot
 
 
-def load_path(store: Store, path: str | Path, loaded_by: str | None = None) -> Dataset:
+def load_path(store: Store, path: str | Path, loaded_by: str | None = None,
+              mapping: Path | None = None) -> Dataset:
     """Validate `path` and store it as the next snapshot; on any problem nothing is stored."""
-    incoming = check_path(path)
+    incoming = check_path(path, mapping)
     store_incoming(store, incoming, loaded_by)
     return incoming.dataset
 
