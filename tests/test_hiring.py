@@ -423,17 +423,31 @@ def app_db(monkeypatch, store):
     return store.path
 
 
-def page(role: str) -> AppTest:
+def page(role: str, teams: frozenset[str] | None = None) -> AppTest:
+    """The page as a demo role, or as a manager leading `teams` (row-level access)."""
     app = AppTest.from_file(str(ROOT / "pages" / "7_hiring.py"), default_timeout=120)
-    app.session_state["role"] = role
+    if teams is None:
+        app.session_state["role"] = role
+    else:
+        app.session_state["crosstrain-caller"] = Caller(Role(role), "P001", teams=teams)
     return app.run()
 
 
+def every_team(db: Path) -> frozenset[str]:
+    reader = Store(db)
+    teams = frozenset(reader.dataset().people["team"].astype(str))
+    reader.close()
+    return teams
+
+
 def test_what_if_comparison_on_the_page(app_db):
-    app = page("manager")
+    # A manager leading every team sees every key person (row-level access).
+    teams = every_team(app_db)
+    app = page("manager", teams)
     assert not app.exception
     reader = Store(app_db)
-    leaver_name = coverage.key_people(reader).iloc[0]["name"]
+    leaver_name = coverage.key_people(
+        reader.as_caller(Caller(Role.MANAGER, "P001", teams=teams))).iloc[0]["name"]
     reader.close()
     app.button(key="whatif-compare").click().run()
     assert not app.exception

@@ -36,8 +36,14 @@ def _gap_and_candidate(store):
     pytest.skip("the sample has no gap a mentee one level short could close")
 
 
+def _manager(store):
+    """A manager who leads every team, so row-level access lets them decide any pair."""
+    teams = frozenset(store.dataset().people["team"].astype(str))
+    return store.as_caller(Caller(Role.MANAGER, "P001", teams=teams))
+
+
 def _accept(store, mentor, mentee, skill):
-    manager = store.as_caller(Caller(Role.MANAGER, "P001"))
+    manager = _manager(store)
     pair = pd.DataFrame([{"mentor_id": mentor, "mentee_id": mentee, "skill_id": skill}])
     MS.record_decisions(manager, pair, "accepted")
 
@@ -88,7 +94,7 @@ def test_the_checker_refuses_to_grow_a_learner(store):
 def test_an_approved_rotation_makes_a_working_rotator_a_practitioner(empty_store):
     store = empty_store
     store.replace_dataset(generate(people=60, teams=4, skills=12, seed=4))
-    manager = store.as_caller(Caller(Role.MANAGER, "P001"))
+    manager = _manager(store)
     org, result = RS.run(manager)
     version = RS.save_plan(manager, org, result)
     dataset = store.dataset()
@@ -189,7 +195,7 @@ def test_growth_rules_for_pairs_and_rotations_follow_the_organisation_model():
 def test_an_approved_rotation_after_the_horizon_is_not_counted(empty_store):
     store = empty_store
     store.replace_dataset(generate(people=60, teams=4, skills=12, seed=4))
-    manager = store.as_caller(Caller(Role.MANAGER, "P001"))
+    manager = _manager(store)
     org, result = RS.run(manager)
     version = RS.save_plan(manager, org, result)
     dataset = store.dataset()
@@ -212,7 +218,7 @@ def test_plan_with_learning_is_the_one_pipeline_and_checks_the_role(store):
 
     gap, mentee, mentor, _ = _gap_and_candidate(store)
     _accept(store, mentor, mentee, gap.skill_id)
-    manager = store.as_caller(Caller(Role.MANAGER, "P001"))
+    manager = _manager(store)
     plan, lines = HS.plan_with_learning(manager, HiringOptions(time_limit=20))
     assert plan.status == "optimal" and len(lines) == 1 and "grows from level" in lines[0]
     assert not [a for a in plan.actions if a.action == GROW and a.person_id == mentee]
