@@ -54,7 +54,8 @@ def check_pairs(dataset: Dataset | Organisation, options: MentoringOptions,
     mentor_cells: set[tuple[str, str]] = set()
     mentee_cells: set[tuple[str, str]] = set()
     fixed = set(options.fixed)
-    for mentor_id, mentee_id, skill_id in triples:
+    suspect = _breaks_rules_1_to_3(org, options, triples)
+    for j, (mentor_id, mentee_id, skill_id) in enumerate(triples):
         label = f"{mentor_id} → {mentee_id} in {skill_id}"
         if mentor_id not in people or mentee_id not in people or skill_id not in skills:
             found.append(Violation("unknown", f"{label}: unknown person or skill"))
@@ -64,9 +65,10 @@ def check_pairs(dataset: Dataset | Organisation, options: MentoringOptions,
         if (mentor_id, mentee_id, skill_id) in options.declined and \
                 (mentor_id, mentee_id, skill_id) not in fixed:
             found.append(Violation("declined", f"{label}: was declined"))
-        m, e, s = people[mentor_id], people[mentee_id], skills[skill_id]
-        found.extend(Violation(rule, f"{label}: {why}")
-                     for rule, why in is_eligible(org, options, m, e, s))
+        if suspect[j]:
+            m, e, s = people[mentor_id], people[mentee_id], skills[skill_id]
+            found.extend(Violation(rule, f"{label}: {why}")
+                         for rule, why in is_eligible(org, options, m, e, s))
         if (mentor_id, mentee_id) in seen_pair:
             found.append(Violation(3, f"{label}: {mentor_id} already mentors {mentee_id}"))
         if (mentee_id, skill_id) in seen_cell:
@@ -92,6 +94,23 @@ def check_pairs(dataset: Dataset | Organisation, options: MentoringOptions,
         found.extend(Violation("maximal", text) for text in _missed_pairs(
             org, options, triples, seen_pair))
     return found
+
+
+def _breaks_rules_1_to_3(org: Organisation, options: MentoringOptions,
+                         triples: list[tuple[str, str, str]]) -> np.ndarray:
+    """Per pair, True when `is_eligible` may object: the same tests, over all pairs at once,
+    so the words are only built for the pairs that break a rule."""
+    index = pd.Index(org.person_ids)
+    m = index.get_indexer([str(t[0]) for t in triples])
+    e = index.get_indexer([str(t[1]) for t in triples])
+    s = pd.Index(org.skill_ids).get_indexer([str(t[2]) for t in triples])
+    known = (m >= 0) & (e >= 0) & (s >= 0)
+    m, e, s = np.where(known, m, 0), np.where(known, e, 0), np.where(known, s, 0)
+    mentor_level = org.level[m, s].astype(np.int64)
+    return np.asarray(known & (
+        (m == e) | (mentor_level < options.min_mentor_level)
+        | (mentor_level - org.level[e, s] < 2)
+        | ((org.interest[e, s] < 1) & ~view(org).gap[e, s])), dtype=bool)
 
 
 def _missed_pairs(org: Organisation, options: MentoringOptions,
