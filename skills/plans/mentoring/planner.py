@@ -244,7 +244,8 @@ def _solve_general(prep: Prepared, greedy: list[Triple], deadline: Deadline,
     repaired = greedy_pairs(prep, start=restricted)
     best = max((greedy, repaired), key=lambda p: _value(prep, p))
     best_value = _value(prep, best)
-    method = (f"flow relaxation, re-solved {rounds - 1} time(s) without the roles that broke "
+    method = ("flow relaxation; its answer kept every side constraint" if rounds == 1 else
+              f"flow relaxation, re-solved {rounds - 1} time(s) without the roles that broke "
               "a side constraint")
     if _closed(best_value, bound):
         return "optimal", bound, best, method, ""
