@@ -143,7 +143,7 @@ class Store:
         The matrix (people, skills, ratings, targets) is replaced and kept in the history
         tables; the file's requests are added or updated; nothing else is touched.
         """
-        who = loaded_by or self.caller.describe()
+        who = loaded_by or self.caller.actor()  # the signed-in email when there is one
         with self.transaction(Permission.LOAD_DATASET) as cursor:
             _register(cursor, dataset)
             snapshot = int(self.fetch(cursor, "next_snapshot").at[0, "snapshot"])
