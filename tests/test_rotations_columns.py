@@ -189,9 +189,11 @@ def test_column_generation_ends_at_the_lp_value_and_bounds_the_full_lp() -> None
     out = C.generate(s, keys, fixed, time.monotonic() + 20)
     assert out["converged"]
     rc = C.reduced_costs(s, out["duals"])
-    bound, _ = lagrangian_bound(s, out["duals"], rc, out["keys"], fixed)
-    # Strong duality: the bound from the duals is the LP value (HiGHS's sign convention holds).
+    bound, reduced = lagrangian_bound(s, out["duals"], rc, out["keys"], fixed)
+    # Strong duality: the bound from the duals is the LP value (HiGHS's sign convention holds),
+    # and HiGHS's column duals are the reduced costs c - A'u the closing step relies on.
     assert bound == pytest.approx(out["lp_value"], abs=1e-6)
+    assert np.allclose(reduced, out["x_reduced"], atol=1e-7)
     # And the LP over all triples has the same value.
     every = np.flatnonzero(np.repeat(s.allowed[:, :, None], s.quarters, axis=2).ravel())
     full = C.generate(s, np.union1d(every, keys), fixed, time.monotonic() + 20)

@@ -402,8 +402,8 @@ def generate(s: Space, keys: np.ndarray, fixed: np.ndarray, ends: float) -> dict
         keys = improving(s, reduced_costs(s, np.zeros(s.rows)), keys) if s.unrequested else keys
         if not len(keys):
             return {"keys": keys, "lp_value": 0.0, "duals": np.zeros(s.rows),
-                    "converged": True, "infeasible": False, "rounds": 0, "x": np.zeros(0),
-                    "seconds": 0.0}
+                    "converged": True, "infeasible": False, "rounds": 0, "solved": 0,
+                    "x": np.zeros(0), "x_reduced": np.zeros(0), "seconds": 0.0}
     y = y_columns(s)
     matrix = sp.hstack([x_columns(s, keys), y], format="csc")
     n_y = y.shape[1]
@@ -414,6 +414,8 @@ def generate(s: Space, keys: np.ndarray, fixed: np.ndarray, ends: float) -> dict
     # HiGHS column j holds key order[j] (-1 for the y columns).
     order = np.concatenate([np.arange(len(keys)), np.full(n_y, -1)])
     rounds, converged, infeasible, lp_value, duals, lp_x = 0, False, False, None, None, None
+    lp_d = None
+    solved = 0
     while True:
         highs.setOptionValue("time_limit", max(0.01, time_limit - (time.monotonic() - started)))
         highs.run()
@@ -425,10 +427,12 @@ def generate(s: Space, keys: np.ndarray, fixed: np.ndarray, ends: float) -> dict
         if status != highspy.HighsModelStatus.kOptimal:
             break
         rounds += 1
+        solved = len(keys)
         lp_value = float(highs.getInfo().objective_function_value)
         solution = highs.getSolution()
         duals = np.asarray(solution.row_dual, dtype=float)
         lp_x = np.asarray(solution.col_value, dtype=float)
+        lp_d = np.asarray(solution.col_dual, dtype=float)
         # When maximising, HiGHS's row duals u are >= 0 on these <= rows and its column duals
         # are c - A'u (checked in tests/test_rotations_columns.py); noise below 0 is dropped,
         # which keeps u feasible for the dual and the bound valid.
@@ -450,14 +454,16 @@ def generate(s: Space, keys: np.ndarray, fixed: np.ndarray, ends: float) -> dict
         # New columns go after the y block in HiGHS; `order` maps HiGHS's columns to keys.
         keys = np.concatenate([keys, new])
         order = np.concatenate([order, np.arange(len(keys) - len(new), len(keys))])
-    x_values = None
-    if lp_x is not None:
-        x_values = np.zeros(len(keys))
-        held = np.zeros(len(order))
-        held[:len(lp_x)] = lp_x   # columns added after the last solve are 0
-        x_values[order[order >= 0]] = held[order >= 0]
+    # The LP solved last saw the first `solved` keys; any added after it count as omitted.
+    x_values = x_duals = None
+    if lp_x is not None and lp_d is not None:
+        x_values, x_duals = np.zeros(solved), np.zeros(solved)
+        seen = order[:len(lp_x)]
+        x_values[seen[seen >= 0]] = lp_x[seen >= 0]
+        x_duals[seen[seen >= 0]] = lp_d[seen >= 0]
     return {"keys": keys, "lp_value": lp_value, "duals": duals, "converged": converged,
-            "infeasible": infeasible, "rounds": rounds, "x": x_values,
+            "infeasible": infeasible, "rounds": rounds, "solved": solved, "x": x_values,
+            "x_reduced": x_duals,
             "seconds": time.monotonic() - started}
 
 

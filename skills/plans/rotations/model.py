@@ -259,16 +259,19 @@ def learning_matrix(org: RotationOrg, policy: Policy) -> np.ndarray:
         return values
     base = org.base
     want = _wants(org, policy)
-    holds = base.team_holds()
     depth = policy.learning_skills
+    # Each person's wants, most valuable first; then one pass per rank over people x teams,
+    # counting how many better-ranked skills the team already teaches (no loop over pairs).
+    order = np.argsort(-want, axis=1, kind="stable")
+    ranked = np.take_along_axis(want, order, axis=1)
+    held_by = np.ascontiguousarray(base.team_holds().T)   # skills x teams
     values = np.zeros((base.n_people, base.n_teams))
-    for j in range(base.n_teams):   # one vectorised pass per team, not per (person, team)
-        if not holds[j].any():
-            continue
-        gains = want[:, holds[j]]
-        if gains.shape[1] > depth:
-            gains = np.partition(gains, gains.shape[1] - depth, axis=1)[:, -depth:]
-        values[:, j] = policy.learning_weight * gains.sum(axis=1)
+    count = np.zeros((base.n_people, base.n_teams), dtype=np.int16)
+    for k in range(int((ranked > 0).sum(axis=1).max(initial=0))):
+        held = held_by[order[:, k]]                        # people x teams
+        count += held
+        values += np.where(held & (count <= depth), ranked[:, k:k + 1], 0.0)
+    values *= policy.learning_weight
     values[np.arange(base.n_people), base.team_code] = 0.0
     # Rounded so that the model, the checker and the pages add up the same numbers.
     values = np.round(values, 6)

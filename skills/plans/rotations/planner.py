@@ -83,7 +83,9 @@ def plan(dataset: Dataset | Organisation | RotationOrg, policy: Policy | None = 
     solve_started = time.monotonic()
     phases = common["phases"] = {"build": build_seconds}
     best = None if unplaced else _best(org, policy, s, [(greedy_plan, "greedy")])
-    limit = budget(0.6)
+    # The bound is the harder half: column generation gets most of the time, and the MIP
+    # what is left once the bound is known.
+    limit = budget(0.85)
     kind, generated = solving.run_with_deadline(C.generate,
                                                 (s, keys, fixed, time.monotonic() + limit),
                                                 solving.deadline_for(limit))
@@ -97,11 +99,14 @@ def plan(dataset: Dataset | Organisation | RotationOrg, policy: Policy | None = 
         keys, rounds = generated["keys"], generated["rounds"]
         if generated["infeasible"]:
             return _infeasible(org, policy, s, keys, kept, common, deadline)
-        if generated["duals"] is not None:
+        if generated["duals"] is not None and generated["x_reduced"] is not None:
+            solved = keys[:generated["solved"]]
             rc = C.reduced_costs(s, generated["duals"])
-            bound, have_rc = lagrangian_bound(s, generated["duals"], rc, keys, fixed)
-        if generated["x"] is not None:
-            rounded = guided(org, policy, kept, s, keys, generated["x"])
+            have_rc = generated["x_reduced"]
+            # LP duality: the LP value is u'b plus what its own columns add at their bounds;
+            # the triples it did not see add at most each person's best few reduced costs.
+            bound = generated["lp_value"] + C.person_positive(s, rc, solved)
+            rounded = guided(org, policy, kept, s, solved, generated["x"])
             best = _best(org, policy, s, [(rounded, "solver")], best)
     phases["pricing"] = time.monotonic() - mark
     value = None if best is None else best[0]
@@ -110,7 +115,7 @@ def plan(dataset: Dataset | Organisation | RotationOrg, policy: Policy | None = 
         if rc is not None and have_rc is not None and bound is not None and value is not None:
             # Only columns priced within the gap can be in a better plan: the MIP over them
             # is exact for the full model, so its bound is one.
-            closing = C.closing_keys(s, rc, keys, have_rc, bound - value)
+            closing = C.closing_keys(s, rc, keys[:len(have_rc)], have_rc, bound - value)
             if closing is not None:
                 mip_keys, exact = closing, True
         if best is not None:
@@ -191,10 +196,12 @@ def _mip(org: RotationOrg, policy: Policy, s: C.Space, keys: np.ndarray, fixed: 
                                [r.request_id for r in start_plan if r.request_id])
     if policy.solver == "cbc":
         return _cbc(s, keys, fixed, start, limit, policy.gap_rel)
+    # HiGHS may overrun its limit in a large root LP, and the call's limit is a promise: it
+    # gets most of the time, and is stopped shortly after the rest (the plan in hand stands).
     kind, payload = solving.run_with_deadline(C.solve_mip, (s, keys, fixed, start,
-                                                            time.monotonic() + limit,
+                                                            time.monotonic() + 0.85 * limit,
                                                             policy.gap_rel),
-                                              solving.deadline_for(limit))
+                                              limit + 0.3)
     if kind == "ok":
         result: dict[str, Any] = payload
         return result
