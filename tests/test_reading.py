@@ -171,3 +171,16 @@ def test_ids_from_names_keep_their_letters_and_repeat_fast():
     ids = dataset.people["person_id"].tolist()
     assert ids[:3] == ["léa-fontaine", "léa-fontaine-2", "léa-fontaine-3"]
     assert len(set(ids)) == 3000
+
+
+def test_classic_layout_matches_skills_by_synonym_and_refuses_two_columns_for_one():
+    dataset = parse_uploads({"matrix.csv": b"name,team,discipline,CI/CD (GitLab),Kubernetes\n"
+                                           b"Ana,Serving,sre,3,4\n"})
+    skills = dataset.skills.set_index("skill_id")
+    assert skills.loc["ci-cd", "name"] == "CI/CD"
+    assert bool(skills.loc["container-orchestration", "critical"]) is True
+    with pytest.raises(DatasetError) as raised:
+        parse_uploads({"matrix.csv": b"name,team,discipline,CI/CD,GitLab CI\nAna,Serving,sre,3,4\n"})
+    [problem] = raised.value.problems
+    assert (problem.row, problem.column) == (1, "GitLab CI")
+    assert 'same skill (CI/CD) as the column "CI/CD"' in problem.message

@@ -10,7 +10,14 @@ import re
 
 from skills.ingest.problems import DatasetError, Problem
 from skills.ingest.reading import RawTable
-from skills.taxonomy import MAX_INTEREST, MAX_LEVEL, UNASSIGNED, find_skill, normalise_text
+from skills.taxonomy import (
+    MAX_INTEREST,
+    MAX_LEVEL,
+    UNASSIGNED,
+    find_skill,
+    match_skill,
+    normalise_text,
+)
 
 FORMULA_WITHOUT_VALUE = ("holds a formula whose value was never calculated: open and save it "
                          "in a spreadsheet, or paste values")
@@ -75,12 +82,23 @@ def classic_to_tables(table: RawTable) -> tuple[dict[str, RawTable], list[str]]:
     unassigned: list[str] = []
     used_skill_ids: set[str] = set()
     skill_id_maker = UniqueIds()
+    first_column: dict[str, str] = {}
     for index in skill_columns:
         name = table.original_columns[index]
         known = find_skill(name)
-        if known is not None and known.skill_id not in used_skill_ids:
+        how = "name"
+        if known is None:
+            known, how = match_skill(name)
+        if known is not None and known.skill_id in used_skill_ids:
+            problems.append(Problem(table.source, f'names the same skill ({known.name}) as the '
+                                                  f'column "{first_column[known.skill_id]}": '
+                                                  "merge the two columns", row=1, column=name))
+            continue
+        if known is not None:
             skill_id, discipline, critical = known.skill_id, known.discipline, known.critical
-            name = known.name if name.casefold() == known.skill_id else name
+            first_column[skill_id] = name
+            if how == "synonym" or name.casefold() == known.skill_id:
+                name = known.name
         else:
             skill_id = skill_id_maker.make(slug(name) or "skill")
             discipline, critical = UNASSIGNED, False
@@ -89,6 +107,8 @@ def classic_to_tables(table: RawTable) -> tuple[dict[str, RawTable], list[str]]:
         skill_id_maker.add(skill_id)
         skill_ids[index] = skill_id
         skill_rows.append([skill_id, name, discipline, "true" if critical else "false"])
+    if problems:
+        raise DatasetError(problems)
 
     # Cells are checked here, where the spreadsheet's row and skill column are still known;
     # the ratings table built from them no longer has either.

@@ -304,6 +304,10 @@ class _Checker:
     def run(self) -> None:
         for name, table in self.tables.items():
             self._stage(name, table)
+            # The staged copy is all the checks read: free the rows as read (memory).
+            if table.stored is not None and table.workspace is self.workspace:
+                self.workspace.release(table.stored)
+                table.stored = None
         for name, table in self.tables.items():
             self._cells(name, table)
             self._formulas(name, table)
@@ -529,6 +533,7 @@ class _Checker:
         # The staged tables are in file order (insertion order is preserved): no sort needed.
         arrow = self.sql.sql(f"SELECT {', '.join(selected)} FROM {self.views[name]}"
                              ).to_arrow_table()
+        self.workspace.release(self.views[name])
         frame = arrow.to_pandas()
         for column in frame.columns:
             # An absent optional column is None throughout, as the tables have always had it.

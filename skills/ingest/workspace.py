@@ -31,6 +31,7 @@ class Workspace:
         self.run("SET preserve_insertion_order = true")
         self.run("SET enable_progress_bar = false")
         self._count = 0
+        self._raw_of: dict[str, str] = {}
         self._scratch: tempfile.TemporaryDirectory[str] | None = None
 
     def run(self, statement: str, params: dict[str, object] | None = None) -> None:
@@ -82,8 +83,18 @@ class Workspace:
             cells.append(f"nfc_normalize({expression}) AS {c}" if nfc else f"{expression} AS {c}")
         self.run(f"CREATE VIEW {cleaned} AS SELECT rowid + 1 AS __row, {', '.join(cells)} "
                  f"FROM {raw} WHERE rowid > 0")
+        self._raw_of[cleaned] = raw
         count = self.connection.execute(f"SELECT count(*) - 1 FROM {raw}").fetchall()[0]
         return cleaned, int(count[0]) if count else 0
+
+    def release(self, name: str) -> None:
+        """Drop a table (or a CSV's view and the rows under it) nobody reads any more."""
+        raw = self._raw_of.pop(name, None)
+        if raw is not None:
+            self.run(f"DROP VIEW IF EXISTS {name}")
+            self.run(f"DROP TABLE IF EXISTS {raw}")
+        else:
+            self.run(f"DROP TABLE IF EXISTS {name}")
 
     def load_rows(self, rows: list[list[str]], width: int,
                   row_numbers: list[int] | None = None) -> str:
