@@ -103,7 +103,8 @@ def message(status: str, pairs: int, gap: float | None, limit: float) -> str:
     if status == "timeout":
         return (f"No plan within the time limit of {limit:g} s; allow more time or plan "
                 "for fewer teams at a time.")
-    return "The planner could not finish; the plan was not checked and is not shown."
+    return ("The planner failed: its plan broke a hard rule or its solver stopped "
+            "unexpectedly. Nothing is proposed; the reasons say what happened.")
 
 
 def practitioners_after_mentoring(dataset: Dataset | Organisation, pairs: pd.DataFrame,

@@ -99,15 +99,16 @@ def plan_mentoring(dataset: Dataset | Organisation, options: MentoringOptions | 
         # A solver bug must never reach a manager as a plan: say what is wrong instead.
         status = "error"
         reasons += [v.message for v in violations[:5]]
-        pairs, objective = pairs.iloc[0:0], 0.0
     gap = relative_gap(objective, bound) if status in ("optimal", "feasible") else None
     if status == "optimal":
         gap = 0.0 if gap is None or _closed(objective, bound) else gap
     text = message(status, len(pairs), gap, options.time_limit)
     if status == "optimal" and pairs.empty:
         text = empty_reason(prep)
-    if status == "error" and note:
-        text = f"{text} {note}"
+    if status == "error":
+        # A failure is reported as one, never dressed up as a plan (issue 9).
+        pairs, objective = pairs.iloc[0:0], 0.0
+        text = f"{text} {note}".strip()
     return MentoringPlan(status=status, objective=objective, bound=bound, gap=gap,
                          seconds=deadline.elapsed(), message=text, reasons=reasons,
                          violations=violations, pairs=pairs, method=method,
