@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import math
+import re
 import subprocess
 import sys
 import tempfile
@@ -499,6 +500,13 @@ def test_hiring_page_in_chromium(page, app_url):
     from tests.streamlit_page import expect_no_exception, open_page, wait_for_app
 
     open_page(page, app_url, "hiring")
+    # The sign-in gate asks who to act as first (demo mode): the demo manager.
+    chooser = page.get_by_role("button", name=re.compile(r" · manager · "))
+    if chooser.count():
+        chooser.first.click()
+        wait_for_app(page, 60_000)
+        page.get_by_role("link", name="Hiring targets").click()
+        wait_for_app(page, 60_000)
     expect(page.get_by_role("heading", name="Hiring targets", exact=True)).to_be_visible()
     page.get_by_role("button", name="Plan hiring").click()
     wait_for_app(page, 120_000)
