@@ -370,9 +370,9 @@ def test_every_pair_is_a_subset_of_all_eligible_on_a_small_generated_org():
         assert row.score == pytest.approx(triples[(row.mentor_id, row.mentee_id, row.skill_id)])
 
 
-# --- Bus factor after the mentees reach level 3.
+# --- Practitioners (the bus factor) once the mentees reach practitioner level.
 
-def test_bus_factor_change_counts_distinct_new_holders(sample_dataset):
+def test_practitioners_after_mentoring_counts_distinct_new_ones(sample_dataset):
     plan = mt.plan_mentoring(sample_dataset)
     change = mt.practitioners_after_mentoring(sample_dataset, plan.pairs)
     assert change["critical"].all()
