@@ -281,6 +281,8 @@ def _as(app, who: str | Caller, page: str):
     # What the demo sign-in stores for the session once someone is chosen.
     app.session_state["crosstrain-caller"] = (STORY_CALLERS[who] if isinstance(who, str)
                                               else who)
+    # The navigation lists the pages only once someone is signed in: run, then switch.
+    app.run()
     app.switch_page(page).run()
     _no_failure(app)
     return app
