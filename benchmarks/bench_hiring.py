@@ -62,7 +62,8 @@ def main(people: int = 3000, skills: int = 40) -> None:
               f"{plan.pure_hiring_cost:,.0f} ({plan.pure_hiring_hires} hires), greedy "
               f"{plan.greedy_cost:,.0f} ({plan.greedy_hires} hires), plan {plan.objective:,.0f} "
               f"({plan.hires} hires, {grows} grows, {moves} moves), bound {plan.bound:,.1f}, "
-              f"gap {gap:.3%}, status {plan.status}, {seconds:.2f} s", flush=True)
+              f"gap {gap:.3%}, status {plan.status}, {seconds:.2f} s ("
+              + ", ".join(f"{k} {v:.2f}" for k, v in plan.phases.items()) + ")", flush=True)
     verdict = "met" if not failures else f"MISSED for: {', '.join(failures)}"
     print(f"target (within {TARGET_GAP:.0%} of the bound in <= {TIME_LIMIT:g} s, never worse "
           f"than greedy): {verdict}; worst gap {worst_gap:.3%}, slowest {worst_seconds:.2f} s")

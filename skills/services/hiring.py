@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import asdict, replace
 
 import pandas as pd
@@ -146,6 +147,7 @@ def plan_with_learning(store: Store, options: HiringOptions, use_learning: bool 
     and the solver stay the caller's). Returns the plan and one line per item of learning it
     counted. Managers only; raises HiringInputError (or ScenarioError) on bad input.
     """
+    started = time.monotonic()  # the time limit covers reading the store too
     store.caller.require(Permission.PLAN)
     dataset = store.dataset()
     if scenario is not None:
@@ -153,7 +155,7 @@ def plan_with_learning(store: Store, options: HiringOptions, use_learning: bool 
     dataset, learners, lines = _with_learning(store, dataset, options.horizon, use_learning)
     if scenario is not None:
         dataset = scenario.apply(dataset)
-    return plan_hiring(dataset, replace(options, learners=learners)), lines
+    return plan_hiring(dataset, replace(options, learners=learners), started=started), lines
 
 
 def scenario_with_learning(store: Store, scenario: Scenario, time_limit: float = 10.0,

@@ -628,6 +628,7 @@ class HiringPlan(Plan):
     source: str = ""             # "optimiser", "greedy" or "nothing to do"
     targets: int = 0
     targets_unmet_before: int = 0
+    phases: dict[str, float] = field(default_factory=dict)  # seconds per step of the planner
 
     @property
     def has_plan(self) -> bool:

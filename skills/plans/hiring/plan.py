@@ -32,21 +32,34 @@ _SOLVER_FLOOR = 0.05
 _CLOSED = 1e-6
 
 
-def plan_hiring(dataset: Dataset, options: HiringOptions | None = None) -> HiringPlan:
+def plan_hiring(dataset: Dataset, options: HiringOptions | None = None,
+                started: float | None = None) -> HiringPlan:
     """The cheapest plan that meets every target, with the greedy baseline and proven bound.
 
-    The time limit is wall clock from this call: preparation, greedy, solve and check.
+    The time limit is wall clock from this call (or from `started`, a `time.monotonic()` the
+    caller took before its own preparation): preparation, greedy, solve and check.
+    `plan.phases` says where the seconds went.
     """
-    started = time.monotonic()
+    started = time.monotonic() if started is None else started
     options = options or HiringOptions()
+    phases: dict[str, float] = {}
+    mark = time.monotonic()
+
+    def lap(name: str) -> None:
+        nonlocal mark
+        now = time.monotonic()
+        phases[name] = phases.get(name, 0.0) + now - mark
+        mark = now
+
     inp = prepare(dataset, options)  # raises on a bad time limit, before the clock needs it
     deadline = Deadline(options.time_limit, started=started)
+    lap("prepare")
     unmet = inp.unmet
     pure = pure_hiring(inp) if options.allow_hire else (None, None)
     # What every outcome reports, plan or not.
     base = HiringPlan(status="timeout", targets=len(inp.targets),
                       targets_unmet_before=len(unmet), pure_hiring_cost=pure[0],
-                      pure_hiring_hires=pure[1])
+                      pure_hiring_hires=pure[1], phases=phases)
     if not unmet:
         return replace(base, status="optimal", objective=0.0, bound=0.0, gap=0.0,
                        seconds=deadline.elapsed(), greedy_cost=0.0, greedy_hires=0,
@@ -54,8 +67,10 @@ def plan_hiring(dataset: Dataset, options: HiringOptions | None = None) -> Hirin
 
     baseline = greedy(inp)
     baseline_cost = choice_cost(inp, baseline) if baseline is not None else None
+    lap("greedy")
     model = build_model(inp)
     warm = warm_start(inp, model, baseline) if baseline is not None else None
+    lap("model")
     if model.problem.variables():
         outcome = solve(model.problem, solver=cast(SolverName, options.solver),
                         time_limit=deadline.remaining(_SOLVER_FLOOR), gap_rel=options.gap_rel,
@@ -65,6 +80,7 @@ def plan_hiring(dataset: Dataset, options: HiringOptions | None = None) -> Hirin
         outcome = SolveOutcome("infeasible", None, None, None, 0.0, {}, options.solver,
                                "No action can close any gap.")
 
+    lap("solve")
     candidates: list[tuple[tuple[float, int], str, Choice]] = []
     if outcome.values:
         found = decode(inp, model, outcome.values)
@@ -98,10 +114,12 @@ def plan_hiring(dataset: Dataset, options: HiringOptions | None = None) -> Hirin
             break
         rejected.extend(violations)
     else:
+        lap("explain and check")
         return replace(base, status="error", seconds=deadline.elapsed(), violations=rejected,
                        message="The planner produced no plan that passes its own check; "
                                "this is a fault in the planner, please report it.",
                        reasons=[v.message for v in rejected])
+    lap("explain and check")
     bound = None
     if outcome.bound is not None:
         bound = min(cost, cost_bound(options.costs, outcome.bound, pure[1] or 0))
