@@ -184,3 +184,17 @@ def test_classic_layout_matches_skills_by_synonym_and_refuses_two_columns_for_on
     [problem] = raised.value.problems
     assert (problem.row, problem.column) == (1, "GitLab CI")
     assert 'same skill (CI/CD) as the column "CI/CD"' in problem.message
+
+
+@pytest.mark.parametrize("people", [
+    "person_id,name,team,discipline\n1, Ana,Serving,sre\n",
+    "person_id,name,team,discipline\n1,Ana ,Serving,sre\n",
+    "person_id,name,team,discipline\n1,\" Ana\",Serving,sre\n",
+    "person_id,name,team,discipline\n1,Ana,Serving,sre \n",
+    "person_id,name,team,discipline\n1,Ana,Serving,sre ",
+    "person_id;name;team;discipline\n1; Ana;Serving;sre\n",
+])
+def test_cells_are_stripped_wherever_the_spaces_are(people):
+    dataset = parse_uploads({"people.csv": people.encode(), "skills.csv": SKILLS.encode(),
+                             "ratings.csv": b"person_id,skill_id,level\n1,ir,2\n"})
+    assert dataset.people[["name", "discipline"]].values.tolist() == [["Ana", "sre"]]

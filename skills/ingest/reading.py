@@ -366,12 +366,17 @@ def _read_with_duckdb(item: _Input, text: str | None, plain_utf8: bool, header: 
         path = workspace.scratch_file(raw)
     ascii_only = raw.isascii()
     plain = ascii_only and not raw.translate(None, _PLAIN_BYTES + separator.encode())
+    sep = separator.encode()
+    padded = not plain or raw[:1] == b" " or body[-1:] == b" " or any(
+        pattern in raw for pattern in (b" " + sep, sep + b" ", b" \n", b"\n ", b" \r", b'" ',
+                                       b' "'))
     try:
         # No line longer than a cell may be means no cell too long; a longer line sends the
         # file to the Python reader, which measures every cell.
         stored, count = workspace.load_csv(path, len(header), separator, plain=plain,
                                            nfc=not ascii_only,
-                                           max_line_bytes=limits.max_cell_chars)
+                                           max_line_bytes=limits.max_cell_chars,
+                                           padded=padded)
     except duckdb.Error:
         return None
     header_cells = [normalise_text(cell) for cell in header]

@@ -113,16 +113,19 @@ def _iso_date(value: str) -> date:
 
 
 def _sql_integer(low: int, high: int | None) -> tuple[str, str]:
+    """(check, convert): SQL over a cell `v` saying whether it is a whole number in range, and
+    its value (NULL when it is not)."""
     number = "TRY_CAST(regexp_extract(v, '^[+-]?[0-9]+') AS BIGINT)"
     upper = f" AND {number} <= {high}" if high is not None else ""
     top = min(high if high is not None else 9, 9)
-    # One digit in range is nearly every cell: a length and two comparisons, no regex.
+    pattern = r"'[+-]?[0-9]{1,18}(\.0+)?'"
+    slow = f"regexp_full_match(v, {pattern}) AND {number} >= {low}{upper}"
     check = (f"CASE WHEN strlen(v) = 1 THEN v >= '{low}' AND v <= '{top}' "
-             "ELSE coalesce(regexp_full_match(v, "
-             rf"'[+-]?[0-9]{{1,18}}(\.0+)?') AND {number} >= {low}{upper}, false) END")
-    typed = ("CASE WHEN strlen(v) = 1 THEN CAST(v AS BIGINT) "
-             "ELSE CAST(CAST(v AS DOUBLE) AS BIGINT) END")
-    return check, typed
+             f"ELSE coalesce({slow}, false) END")
+    # One digit in range is nearly every cell: a length and two comparisons, no regex.
+    convert = (f"CASE WHEN strlen(v) = 1 THEN CASE WHEN v >= '{low}' AND v <= '{top}' THEN "
+               f"CAST(v AS BIGINT) END WHEN {slow} THEN CAST(CAST(v AS DOUBLE) AS BIGINT) END")
+    return check, convert
 
 
 _DISCIPLINE_KEY = "lower(regexp_replace(v, '\\s+', ' ', 'g'))"
@@ -138,6 +141,7 @@ class Column:
     default: Any = None
     check: str = "true"       # SQL over a non-empty cleaned cell `v`: is it valid?
     typed: str = "v"          # SQL over a valid `v`: its stored value
+    converts: bool = False    # `typed` is NULL for an invalid `v` by itself: no `check` needed
     key: bool = False         # an id or a name other rows refer to: no invisible characters
 
 
@@ -148,15 +152,21 @@ _SKILL_DISCIPLINE_SQL = (f"lower(v) = '{UNASSIGNED}' OR {_DISCIPLINE_SQL[0]}",
                          f"CASE WHEN lower(v) = '{UNASSIGNED}' THEN '{UNASSIGNED}' "
                          f"ELSE {_DISCIPLINE_CASE} END")
 _BOOLEAN_SQL = (f"lower(v) IN ({_sql_list(_TRUE | _FALSE)})", f"lower(v) IN ({_sql_list(_TRUE)})")
-_DATE_SQL = ("CASE WHEN strlen(v) = 10 AND substr(v, 5, 1) = '-' AND substr(v, 8, 1) = '-' "
-             "AND substr(v, 1, 1) BETWEEN '0' AND '9' THEN TRY_CAST(v AS DATE) IS NOT NULL "
+_DATE_SQL = ("CASE WHEN v LIKE '____-__-__' THEN v >= '0001' AND substr(v, 1, 1) BETWEEN '0' "
+             "AND '9' AND TRY_CAST(v AS DATE) IS NOT NULL "
              f"ELSE regexp_full_match(v, '{_ISO.pattern[1:-1]}') "
-             "AND TRY_CAST(left(v, 10) AS DATE) IS NOT NULL END", "CAST(left(v, 10) AS DATE)")
+             "AND TRY_CAST(left(v, 10) AS DATE) IS NOT NULL END",
+             # A plain ISO date, as nearly every cell is, costs a LIKE and one cast.
+             "CASE WHEN v LIKE '____-__-__' THEN CASE WHEN v >= '0001' AND substr(v, 1, 1) "
+             "BETWEEN '0' AND '9' THEN TRY_CAST(v AS DATE) END "
+             f"WHEN regexp_full_match(v, '{_ISO.pattern[1:-1]}') THEN TRY_CAST(left(v, 10) "
+             "AS DATE) END")
 
 
 def _int_column(name: str, low: int, high: int | None, what: str, **kw: Any) -> Column:
     check, typed = _sql_integer(low, high)
-    return Column(name, _integer(low, high, what), check=check, typed=typed, **kw)
+    return Column(name, _integer(low, high, what), check=check, typed=typed, converts=True,
+                  **kw)
 
 
 SPECS: dict[str, tuple[Column, ...]] = {
@@ -176,11 +186,11 @@ SPECS: dict[str, tuple[Column, ...]] = {
     ),
     "ratings": (
         Column("person_id"), Column("skill_id"),
-        Column("level", _level, check=_LEVEL_SQL[0], typed=_LEVEL_SQL[1]),
+        Column("level", _level, check=_LEVEL_SQL[0], typed=_LEVEL_SQL[1], converts=True),
         Column("interest", _integer(0, MAX_INTEREST, "an interest"), required=False, default=0,
-               check=_INTEREST_SQL[0], typed=_INTEREST_SQL[1]),
+               check=_INTEREST_SQL[0], typed=_INTEREST_SQL[1], converts=True),
         Column("assessed_on", _iso_date, required=False, check=_DATE_SQL[0],
-               typed=_DATE_SQL[1]),
+               typed=_DATE_SQL[1], converts=True),
     ),
     "targets": (
         Column("team"), Column("skill_id"),
@@ -350,8 +360,12 @@ class _Checker:
                            else f"'' AS {column.name}")
             if _checked(column):
                 value = f"c{index}" if index is not None else "''"
-                typed.append(f"CASE WHEN {value} <> '' AND ({_bind(column.check, value)}) "
-                             f"THEN {_bind(column.typed, value)} END AS t_{column.name}")
+                if column.converts:
+                    typed.append(f"CASE WHEN {value} <> '' THEN {_bind(column.typed, value)} "
+                                 f"END AS t_{column.name}")
+                else:
+                    typed.append(f"CASE WHEN {value} <> '' AND ({_bind(column.check, value)}) "
+                                 f"THEN {_bind(column.typed, value)} END AS t_{column.name}")
         filled = " OR ".join(f"c{i} <> ''" for i in range(table.width)) or "false"
         view = f"s_{name}"
         self.workspace.run(f"CREATE OR REPLACE TABLE {view} AS SELECT __row, "

@@ -57,7 +57,7 @@ class Workspace:
         return path
 
     def load_csv(self, path: Path, width: int, separator: str, plain: bool, nfc: bool,
-                 max_line_bytes: int) -> tuple[str, int]:
+                 max_line_bytes: int, padded: bool = True) -> tuple[str, int]:
         """Read a UTF-8 CSV whose header has `width` cells; (table name, data rows).
 
         The result (a view over the rows as read) has `__row` (the spreadsheet row: the header
@@ -76,7 +76,9 @@ class Workspace:
             f"max_line_size = {max(int(max_line_bytes), 4096)})",
             {"path": str(path), "sep": separator})
         cleaned = self.name()
-        template = _PLAIN_TRIM if plain else _FULL_TRIM
+        # `padded` False: the caller saw no space next to a separator, quote or line end, so
+        # no cell needs stripping and the rows are taken as read.
+        template = "coalesce(COLUMN, '')" if not padded else _PLAIN_TRIM if plain else _FULL_TRIM
         cells = []
         for c in column_names(width):
             expression = template.replace("COLUMN", c)
