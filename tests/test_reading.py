@@ -180,7 +180,8 @@ def test_classic_layout_matches_skills_by_synonym_and_refuses_two_columns_for_on
     assert skills.loc["ci-cd", "name"] == "CI/CD"
     assert bool(skills.loc["container-orchestration", "critical"]) is True
     with pytest.raises(DatasetError) as raised:
-        parse_uploads({"matrix.csv": b"name,team,discipline,CI/CD,GitLab CI\nAna,Serving,sre,3,4\n"})
+        parse_uploads({"matrix.csv": b"name,team,discipline,CI/CD,GitLab CI\n"
+                                     b"Ana,Serving,sre,3,4\n"})
     [problem] = raised.value.problems
     assert (problem.row, problem.column) == (1, "GitLab CI")
     assert 'same skill (CI/CD) as the column "CI/CD"' in problem.message
