@@ -50,30 +50,34 @@ def pairs_frame(prep: Prepared, chosen: Iterable[Triple]) -> pd.DataFrame:
 def reasons(org: Organisation, m: np.ndarray, e: np.ndarray, s: np.ndarray) -> list[str]:
     """Why each pair is proposed, in words: skill and levels, gap, bus factor, interest."""
     v = view(org)
-    teams, names = org.teams, org.skill_names
+    # Plain lists: indexing numpy scalars pair by pair costs more than the words themselves.
+    skill_name = org.skill_names[s].tolist()
     m_level, e_level = org.level[m, s].tolist(), org.level[e, s].tolist()
     interest = org.interest[e, s].tolist()
+    gap = v.gap[e, s].tolist()
+    critical, holders = org.critical[s].tolist(), v.holders[s].tolist()
+    team_e, skill = org.team_code[e].tolist(), s.tolist()
+    team_name = org.teams[e].tolist()
     other_team = (org.team_code[m] != org.team_code[e]).tolist()
     other_disc = (v.disc_code[m] != v.disc_code[e]).tolist()
+    disc_m = [DISCIPLINES.get(d, d) for d in org.disciplines[m].tolist()]
+    disc_e = [DISCIPLINES.get(d, d) for d in org.disciplines[e].tolist()]
     out: list[str] = []
-    for j, (mi, ei, si) in enumerate(zip(m.tolist(), e.tolist(), s.tolist(), strict=True)):
-        parts = [f"{names[si]}: level {m_level[j]} → mentee at {e_level[j]}"]
-        detail = v.gap_detail.get((int(org.team_code[ei]), si))
-        if v.gap[ei, si] and detail:
-            missing, min_level = detail
-            parts.append(f"closes a gap: {teams[ei]} needs {missing} more at level ≥ "
-                         f"{min_level}")
-        if org.critical[si]:
-            parts.append(f"critical skill, bus factor {v.holders[si]}")
+    for j in range(len(skill)):
+        parts = [f"{skill_name[j]}: level {m_level[j]} → mentee at {e_level[j]}"]
+        detail = v.gap_detail.get((team_e[j], skill[j])) if gap[j] else None
+        if detail:
+            parts.append(f"closes a gap: {team_name[j]} needs {detail[0]} more at level ≥ "
+                         f"{detail[1]}")
+        if critical[j]:
+            parts.append(f"critical skill, bus factor {holders[j]}")
         if interest[j]:
             parts.append(f"interest {interest[j]}/{MAX_INTEREST}")
-        across = [label for label, differs in (("team", other_team[j]),
-                                               ("discipline", other_disc[j])) if differs]
-        if across:
-            mine, theirs = org.disciplines[mi], org.disciplines[ei]
-            parts.append("across " + " and ".join(across)
-                         + f" ({DISCIPLINES.get(mine, mine)} → "
-                           f"{DISCIPLINES.get(theirs, theirs)})")
+        if other_team[j] or other_disc[j]:
+            across = " and ".join(label for label, differs in
+                                  (("team", other_team[j]), ("discipline", other_disc[j]))
+                                  if differs)
+            parts.append(f"across {across} ({disc_m[j]} → {disc_e[j]})")
         out.append("; ".join(parts))
     return out
 
