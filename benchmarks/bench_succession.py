@@ -64,7 +64,7 @@ def one(people: int, teams: int, tight: bool) -> dict[str, object]:
             "variant": "tight" if tight else "sample", "key_people": len(plan.key_people),
             "candidates": plan.candidates, "successors": len(plan.slates),
             "hidden_pairs": len(plan.hidden), "status": plan.status,
-            "objective": plan.objective, "greedy": plan.greedy_objective,
+            "objective": plan.objective, "greedy": plan.greedy_objective, "gap": plan.gap,
             "violations": len(plan.violations), "read_s": round(read, 2),
             "index_s": round(index, 2), "analysis_s": round(analysis, 2),
             "export_s": round(export, 2), "total_s": round(total, 2),
@@ -79,12 +79,14 @@ def main() -> None:
     else:
         cases = list(CASES)
     print("| people | teams | targets | variant | key people | candidates | successors | "
-          "status | objective | greedy | read s | index s | analysis s | export s | total s |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "status | gap | objective | greedy | read s | index s | analysis s | export s | "
+          "total s |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for people, teams, tight in cases:
         r = one(people, teams, tight)
         print(f"| {r['people']:,} | {r['teams']} | {r['targets']} | {r['variant']} | "
               f"{r['key_people']} | {r['candidates']:,} | {r['successors']} | {r['status']} | "
+              f"{0 if not r['gap'] else r['gap']:.2%} | "
               f"{r['objective']:.2f} | {r['greedy']:.2f} | {r['read_s']} | {r['index_s']} | "
               f"{r['analysis_s']} | {r['export_s']} | {r['total_s']} |"
               + ("" if r["ok"] and not r["violations"] else "  <- over target or violations"),

@@ -615,3 +615,29 @@ def test_csv_quotes_a_field_holding_a_lone_carriage_return():
     assert '"Ana\rSouza"' in text and '"Bo\nLi"' in text
     rows = list(csv.reader(io.StringIO(text, newline="")))
     assert rows == [["name", "n"], ["Ana\rSouza", "1"], ["Bo\nLi", "2"], ["Cy", "3"]]
+
+
+# --- many candidates: start from each key person's best few, price in the rest -------------
+
+
+@pytest.mark.parametrize(("seed", "start"), [(0, 1), (1, 2), (2, 1), (3, 3), (4, 1)])
+def test_priced_slates_equal_the_full_flow(seed, start):
+    from skills.plans.succession import pool as pools
+
+    data = random_dataset(seed, people=40, skills=3, teams=3)
+    targets = data.targets.copy()
+    # Every target exactly met: everyone who counts towards one is a key person.
+    targets["min_people"] = np.maximum(1, Organisation.of(data).target_have())
+    data.targets = targets
+    org = Organisation.of(data)
+    key_risks = su.risks(org, su.departures(org))
+    options = su.SuccessionOptions(max_slates=1)
+    full = pools.candidate_pool(org, key_risks)
+    pruned = pools.candidate_pool(org, key_risks, full=0, start=start)
+    assert full.complete and not pruned.complete and len(pruned.cands) < len(full.cands)
+    exact, _ = pools.solve_pool(full, len(key_risks), org.n_people, options, Deadline(30))
+    priced, used = pools.solve_pool(pruned, len(key_risks), org.n_people, options,
+                                    Deadline(30))
+    assert priced.status == "optimal" and "priced in" in priced.method
+    assert priced.objective == pytest.approx(exact.objective)
+    assert np.bincount(used.person[priced.chosen]).max() <= 1

@@ -53,12 +53,14 @@ from skills.plans.succession.model import (
     slate_units,
     solve_slates,
 )
+from skills.plans.succession.pool import Pool, candidate_pool, solve_pool
 
 __all__ = [
     "EXPORT_COLUMNS", "IMPACT_WEIGHTS", "LATER", "READINESS", "READY_NOW", "READY_SOON",
     "SOLVER_CHOICES", "Candidates", "Departures", "Risk", "SuccessionInputError",
     "SuccessionOptions", "SuccessionPlan", "bench_by_skill", "bench_by_team", "candidates",
-    "check_plan", "departures", "export_frame", "greedy_slates", "hidden_pairs",
+    "Pool", "candidate_pool", "check_plan", "departures", "solve_pool", "export_frame",
+    "greedy_slates", "hidden_pairs",
     "impact_frame", "plan_succession", "readiness", "readiness_of", "risks", "slate_units",
     "solve_slates",
 ]
@@ -103,14 +105,14 @@ def plan_succession(org: Organisation, options: SuccessionOptions | None = None,
                    key=lambda k: (-score[key_risks[k].person], str(org.names[key_risks[k].person]),
                                   str(org.person_ids[key_risks[k].person])))
     key_risks = [key_risks[k] for k in order]
-    cands = candidates(org, key_risks)
-    solution = solve_slates(cands, len(key_risks), options, deadline)
+    pool = candidate_pool(org, key_risks)
+    solution, cands = solve_pool(pool, len(key_risks), org.n_people, options, deadline)
     greedy = greedy_slates(cands, len(key_risks), options)
     greedy_objective = slate_units(cands.code[greedy], cands.short[greedy],
                                    cands.interest[greedy], cands.key[greedy],
                                    options.max_successors) / UNITS
     slates = _slates_frame(org, key_risks, cands, solution.chosen, learning)
-    per_key = np.bincount(cands.key, minlength=len(key_risks))
+    per_key = pool.counts
     chosen_per_key = np.bincount(cands.key[solution.chosen], minlength=len(key_risks))
     key_people = _key_frame(org, gone, key_risks, per_key, chosen_per_key, options)
     plan = SuccessionPlan(
@@ -118,8 +120,9 @@ def plan_succession(org: Organisation, options: SuccessionOptions | None = None,
         gap=relative_gap(solution.objective, solution.bound), message=solution.message,
         options=options, key_people=key_people, impact=impact_frame(org, gone),
         hidden=hidden_frame(org, hidden_pairs(org, options.hidden_pairs)), slates=slates,
-        bench_skill=bench_by_skill(org), bench_team=bench_by_team(org, key_risks, cands),
-        candidates=len(cands), greedy_objective=greedy_objective, method=solution.method,
+        bench_skill=bench_by_skill(org), bench_team=bench_by_team(org, key_risks, pool.best),
+        candidates=int(pool.counts.sum()), greedy_objective=greedy_objective,
+        method=solution.method,
         reasons=[text for text in key_people["note"] if text])
     plan.violations = check_plan(org, plan, options)
     plan.seconds = deadline.elapsed()

@@ -329,9 +329,25 @@ def solve_slates(cands: Candidates, n_keys: int, options: SuccessionOptions,
 
 
 def _solve_flow(cands: Candidates, n_keys: int, options: SuccessionOptions) -> SlateSolution:
+    return flow_with_potentials(cands, n_keys, options)[0]
+
+
+@dataclass(frozen=True)
+class Potentials:
+    """Node potentials of an optimal flow: every arc left out of the network whose reduced
+    cost (-units + key - candidate) is not negative cannot improve the plan."""
+
+    key: np.ndarray        # per key person
+    person: np.ndarray     # per person index in the organisation (0 for people not in it)
+
+
+def flow_with_potentials(cands: Candidates, n_keys: int, options: SuccessionOptions,
+                         n_people: int | None = None,
+                         potentials: bool = False) -> tuple[SlateSolution, Potentials | None]:
     """A min-cost flow: source -> key person (one arc per slot, its bonus) -> candidate ->
     sink (capacity max_slates), plus a bypass. Integral capacities give whole pairs and
-    OR-Tools' cost-scaling solver is exact on the integer units."""
+    OR-Tools' cost-scaling solver is exact on the integer units. With `potentials`, also the
+    shortest-path distances in the residual network, which prove the flow optimal."""
     from ortools.graph.python import min_cost_flow
 
     people, person_node = np.unique(cands.person, return_inverse=True)
@@ -341,32 +357,63 @@ def _solve_flow(cands: Candidates, n_keys: int, options: SuccessionOptions) -> S
     b = options.max_successors
     bonus = slot_bonus_units(b)
     supply = n_keys * b
-    n_people = len(people)
+    n_cand = len(people)
     # Arcs in this order: slots, pairs, candidates to the sink, the bypass.
     tails = np.concatenate([np.full(n_keys * b, source), 2 + cands.key,
-                            2 + n_keys + np.arange(n_people), [source]])
-    heads = np.concatenate([np.repeat(key_node, b), cand_node, np.full(n_people, sink), [sink]])
+                            2 + n_keys + np.arange(n_cand), [source]]).astype(np.int64)
+    heads = np.concatenate([np.repeat(key_node, b), cand_node, np.full(n_cand, sink),
+                            [sink]]).astype(np.int64)
     capacity = np.concatenate([np.ones(n_keys * b), np.ones(len(cands)),
-                               np.full(n_people, options.max_slates), [supply]])
-    cost = np.concatenate([-np.tile(bonus, n_keys), -cands.units(), np.zeros(n_people), [0]])
+                               np.full(n_cand, options.max_slates), [supply]]).astype(np.int64)
+    cost = np.concatenate([-np.tile(bonus, n_keys), -cands.units(), np.zeros(n_cand),
+                           [0]]).astype(np.int64)
     solver = min_cost_flow.SimpleMinCostFlow()
     first_pair = n_keys * b
-    solver.add_arcs_with_capacity_and_unit_cost(
-        tails.astype(np.int32), heads.astype(np.int32), capacity.astype(np.int64),
-        cost.astype(np.int64))
+    solver.add_arcs_with_capacity_and_unit_cost(tails.astype(np.int32), heads.astype(np.int32),
+                                                capacity, cost)
     solver.set_node_supply(source, supply)
     solver.set_node_supply(sink, -supply)
     status = solver.solve()
     if status != solver.OPTIMAL:
         return SlateSolution(np.zeros(0, np.int64), "error", None, None,
                              f"The slate optimiser failed (min-cost flow status {status}).",
-                             "min-cost flow")
-    flows = np.asarray(solver.flows(np.arange(first_pair, first_pair + len(cands))))
-    chosen = np.flatnonzero(flows > 0)
+                             "min-cost flow"), None
+    flows = np.asarray(solver.flows(np.arange(len(tails))), dtype=np.int64)
+    chosen = np.flatnonzero(flows[first_pair:first_pair + len(cands)] > 0)
     objective = -solver.optimal_cost() / UNITS
-    return SlateSolution(chosen, "optimal", objective, objective,
-                         "Optimal: no other choice of slates covers the key people better.",
-                         "min-cost flow (OR-Tools)")
+    solution = SlateSolution(chosen, "optimal", objective, objective,
+                             "Optimal: no other choice of slates covers the key people better.",
+                             "min-cost flow (OR-Tools)")
+    if not potentials:
+        return solution, None
+    distance = _residual_distances(tails, heads, capacity, cost, flows, 2 + n_keys + n_cand)
+    person = np.zeros(n_people if n_people is not None else int(people.max(initial=0)) + 1)
+    person[people] = distance[2 + n_keys:]
+    return solution, Potentials(key=distance[2:2 + n_keys], person=person)
+
+
+def _residual_distances(tails: np.ndarray, heads: np.ndarray, capacity: np.ndarray,
+                        cost: np.ndarray, flows: np.ndarray, n_nodes: int) -> np.ndarray:
+    """Shortest distances from a root joined to every node at cost 0, over the residual arcs.
+
+    The flow is optimal, so there is no negative cycle: Bellman-Ford, one vectorised pass over
+    all arcs at a time, stops as soon as a pass changes nothing (the paths here are short).
+    """
+    forward, backward = flows < capacity, flows > 0
+    rows = np.concatenate([tails[forward], heads[backward]])
+    cols = np.concatenate([heads[forward], tails[backward]])
+    weight = np.concatenate([cost[forward], -cost[backward]]).astype(np.int64)
+    order = np.argsort(cols, kind="stable")
+    rows, cols, weight = rows[order], cols[order], weight[order]
+    targets, starts = np.unique(cols, return_index=True)
+    distance = np.zeros(n_nodes, dtype=np.int64)
+    for _ in range(n_nodes + 1):
+        best = np.minimum.reduceat(distance[rows] + weight, starts)
+        better = best < distance[targets]
+        if not better.any():
+            return distance.astype(float)
+        distance[targets[better]] = best[better]
+    raise RuntimeError("the residual network has a negative cycle: the flow is not optimal")
 
 
 def _solve_highs(cands: Candidates, n_keys: int, options: SuccessionOptions,
@@ -424,23 +471,17 @@ def bench_by_skill(org: Organisation) -> pd.DataFrame:
                                        "ready_soon"])
 
 
-def bench_by_team(org: Organisation, key_risks: list[Risk], cands: Candidates) -> pd.DataFrame:
+def bench_by_team(org: Organisation, key_risks: list[Risk], best: np.ndarray) -> pd.DataFrame:
     """Per team: distinct people ready now / in 1-2 years to succeed one of its key people.
 
-    Someone counts once per team, at their best readiness for any of its key people.
+    `best` is teams x people, each person's best readiness code for any of the team's key
+    people; someone counts once per team, at that best readiness.
     """
-    teams = np.asarray(org.team_names, dtype=object)
-    frame = pd.DataFrame({"team": teams, "ready_now": 0, "ready_soon": 0, "key_people": 0})
     key_team = org.team_code[np.asarray([r.person for r in key_risks], dtype=np.int64)]
-    frame["key_people"] = np.bincount(key_team, minlength=org.n_teams)
-    if len(cands):
-        pairs = pd.DataFrame({"team": key_team[cands.key], "person": cands.person,
-                              "code": cands.code})
-        best = pairs.groupby(["team", "person"], sort=False)["code"].min().reset_index()
-        for code, column in ((0, "ready_now"), (1, "ready_soon")):
-            frame[column] = np.bincount(best.loc[best["code"] == code, "team"].to_numpy(),
-                                        minlength=org.n_teams)
-    return frame
+    return pd.DataFrame({"team": np.asarray(org.team_names, dtype=object),
+                         "ready_now": (best == 0).sum(axis=1),
+                         "ready_soon": (best == 1).sum(axis=1),
+                         "key_people": np.bincount(key_team, minlength=org.n_teams)})
 
 
 @dataclass(kw_only=True)
