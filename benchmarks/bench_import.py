@@ -7,6 +7,8 @@ Prints, for the same generated files in the same run:
   with the peak memory of that process;
 - a plain DuckDB load-and-check of the same files (a fresh process too: read_csv, the type,
   range, reference and duplicate checks in SQL, insert into the same schema), and the ratio;
+- the same two without storing (read and validate only), and that ratio: the importer's own
+  share, apart from what the store does with a load (snapshots, history);
 - in-process read and validate vs store, and the coverage queries over the result.
 """
 
@@ -48,6 +50,8 @@ SELECT
  + (SELECT count(*) FROM raw_people WHERE discipline NOT IN ('data', 'ml', 'sre', 'product'))
 ''').fetchall()[0][0]
 assert bad == 0, bad
+if len(sys.argv) > 4:  # check only: no insert
+    sys.exit(0)
 con.execute("BEGIN")
 con.execute("INSERT INTO people SELECT person_id, name, team, discipline, role, manager_id, "
             "email FROM raw_people")
@@ -65,15 +69,26 @@ def _timed(function: Callable[..., Any], *args: Any) -> tuple[Any, float]:
     return result, time.perf_counter() - start
 
 
-def _run(command: list[str]) -> float:
+def _run(command: list[str]) -> tuple[float, float, float]:
+    """(wall seconds, CPU seconds, peak MB) of one fresh process."""
     start = time.perf_counter()
-    subprocess.run(command, check=True, cwd=ROOT, stdout=subprocess.DEVNULL,
-                   env={**os.environ, "PYTHONPATH": str(ROOT)})
-    return time.perf_counter() - start
+    child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
+                             env={**os.environ, "PYTHONPATH": str(ROOT)})
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode:
+        raise SystemExit(f"{command[:4]} failed with {child.returncode}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def _child_peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+def _report(label: str, runs: list[tuple[float, float, float]]) -> tuple[float, float]:
+    wall = statistics.median(r[0] for r in runs)
+    cpu = statistics.median(r[1] for r in runs)
+    peak = max(r[2] for r in runs)
+    print(f"{label}: median {wall:.2f} s wall ({', '.join(f'{r[0]:.2f}' for r in runs)}), "
+          f"{cpu:.2f} s CPU, peak {peak:.0f} MB")
+    return wall, cpu
 
 
 def main(people: int = 20_000, skills: int = 50) -> None:
@@ -98,19 +113,25 @@ def main(people: int = 20_000, skills: int = 50) -> None:
             (three / f"{name}.csv").write_bytes((root / "org" / f"{name}.csv").read_bytes())
         schema = root / "schema.sql"
         schema.write_text((ROOT / "sql" / "schema.sql").read_text())
-        cli, plain = [], []
+        validate_only = ("import sys; from skills.ingest.loading import parse_path; "
+                         "parse_path(sys.argv[1])")
+        runs: dict[str, list[tuple[float, float, float]]] = {k: [] for k in "ABCD"}
         for attempt in range(3):
-            cli.append(_run([sys.executable, "-m", "skills", "load", str(three),
-                             "--db", str(root / f"cli{attempt}.duckdb")]))
-            plain.append(_run([sys.executable, "-c", PLAIN_DUCKDB, str(three),
-                               str(root / f"plain{attempt}.duckdb"), str(schema)]))
-        cli_s, plain_s = statistics.median(cli), statistics.median(plain)
-        print(f"python -m skills load (people, skills, ratings), end to end: median "
-              f"{cli_s:.2f} s ({', '.join(f'{t:.2f}' for t in cli)})")
-        print(f"plain DuckDB load-and-check of the same files, end to end: median "
-              f"{plain_s:.2f} s ({', '.join(f'{t:.2f}' for t in plain)})")
-        print(f"ratio: {cli_s / plain_s:.2f}x; peak memory of the child processes: "
-              f"{_child_peak_mb():.0f} MB")
+            runs["A"].append(_run([sys.executable, "-m", "skills", "load", str(three),
+                                   "--db", str(root / f"cli{attempt}.duckdb")]))
+            runs["B"].append(_run([sys.executable, "-c", PLAIN_DUCKDB, str(three),
+                                   str(root / f"plain{attempt}.duckdb"), str(schema)]))
+            runs["C"].append(_run([sys.executable, "-c", validate_only, str(three)]))
+            runs["D"].append(_run([sys.executable, "-c", PLAIN_DUCKDB, str(three),
+                                   str(root / f"check{attempt}.duckdb"), str(schema),
+                                   "check-only"]))
+        a = _report("A  python -m skills load, end to end (fresh process and database)",
+                    runs["A"])
+        b = _report("B  plain DuckDB load-and-check into the same schema, end to end", runs["B"])
+        c = _report("C  crosstrain read and validate only (fresh process)", runs["C"])
+        d = _report("D  plain DuckDB read and check only (fresh process)", runs["D"])
+        print(f"ratio A/B (end to end): {a[0] / b[0]:.2f}x wall, {a[1] / b[1]:.2f}x CPU")
+        print(f"ratio C/D (read and validate): {c[0] / d[0]:.2f}x wall, {c[1] / d[1]:.2f}x CPU")
 
         parsed, parse_seconds = _timed(parse_path, root / "org")
         store = Store(root / "bench.duckdb")
