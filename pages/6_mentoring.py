@@ -2,15 +2,12 @@ import pandas as pd
 import streamlit as st
 
 from pages._shared import caller, scope_filters, store
-from skills.access import Permission
-from skills.plans import mentoring
 from skills.plans.mentoring import figures as mentoring_figures
-from skills.plans.mentoring import graph as people_graph
 from skills.services import mentoring as mentoring_service
 from skills.services.exports import csv_download
-from skills.store import Store
+from skills.services.session import Organisation, Permission
 
-DEFAULTS = mentoring.MentoringOptions()
+DEFAULTS = mentoring_service.MentoringOptions()
 LABELS = {
     "mentor_name": "Mentor", "mentor_team": "Mentor's team", "mentor_level": "Mentor level",
     "mentee_name": "Mentee", "mentee_team": "Mentee's team", "mentee_level": "Mentee level",
@@ -24,15 +21,7 @@ def pair_label(row: pd.Series) -> str:
     return f"{row['mentor_name']} → {row['mentee_name']} · {row['skill_name']}"
 
 
-@st.cache_data(show_spinner="Finding the best mentoring pairs…", max_entries=16)
-def solve(_current: Store, version: tuple, options: mentoring.MentoringOptions,
-          keep: bool, who: object) -> tuple[mentoring.MentoringPlan, mentoring.Organisation]:
-    # `version` (the load and the decisions) keys the cache; the store itself is not hashed.
-    # `who` (the caller) too: the plan holds only the pairs that caller may see.
-    return mentoring_service.plan_from_store(_current, options, keep_accepted=keep)
-
-
-def decide(current: Store, picked: pd.DataFrame, decision: str) -> None:
+def decide(current: Organisation, picked: pd.DataFrame, decision: str) -> None:
     count = mentoring_service.record_decisions(current, picked, decision)
     st.session_state["mentoring-done"] = f"{count} pair(s) {decision}."
     st.session_state["mentoring-pick"] = []
@@ -45,7 +34,7 @@ st.caption("Pairs a mentor at practitioner level or above with someone at least 
            "it is the best possible set under the settings below.")
 current = store()
 may_decide = caller().can(Permission.PLAN)
-people = current.read("people")
+people = mentoring_service.people(current)
 
 with st.expander("Settings", expanded=False):
     left, middle, right = st.columns(3)
@@ -67,17 +56,16 @@ with st.expander("Settings", expanded=False):
                "+ 2 × interest ÷ 3 + 1 × level difference ÷ 4 + the cross weight × (½ other "
                "team + ½ other discipline).")
 
-options = mentoring.MentoringOptions(
+options = mentoring_service.MentoringOptions(
     min_mentor_level=int(min_level), mentor_capacity=int(capacity),
-    max_mentors=int(max_mentors), weights=mentoring.Weights(cross=float(cross)),
+    max_mentors=int(max_mentors), weights=mentoring_service.Weights(cross=float(cross)),
     exclude=frozenset(exclude))
 latest = mentoring_service.decisions(current)
-load = current.latest_load() or {}
-version = (str(current.path), str(load.get("loaded_at")), len(latest),
-           str(latest["decided_at"].max()) if len(latest) else "")
 try:
-    plan, org = solve(current, version, options, bool(keep), caller())
-except mentoring.MentoringInputError as error:
+    with st.spinner("Finding the best mentoring pairs…"):
+        # Solved once per snapshot, decisions and settings; the caller gets their rows of it.
+        plan, org = mentoring_service.plan(current, options, bool(keep))
+except mentoring_service.MentoringInputError as error:
     st.error(f"These settings do not work: {error}.")
     st.stop()
 
@@ -118,7 +106,7 @@ with table:
             button.button(label, key=key, disabled=picked.empty, on_click=decide,
                           args=(current, picked, decision),
                           type="primary" if decision == "accepted" else "secondary")
-        shown = pairs.loc[:, list(mentoring.PAIR_COLUMNS)]
+        shown = pairs.loc[:, list(mentoring_service.PAIR_COLUMNS)]
         st.download_button("Download pairs (CSV)",
                            lambda: csv_download(current, shown, name="mentoring-pairs.csv"),
                            file_name="mentoring-pairs.csv", mime="text/csv")
@@ -135,24 +123,21 @@ with network:
         scope_people = scope_people[scope_people["team"].isin(within.teams)]
     if within.disciplines:
         scope_people = scope_people[scope_people["discipline"].isin(within.disciplines)]
-    graph = people_graph.combined_graph(org, pairs, scope_people["person_id"].tolist(),
-                                        with_skills=show_skills)
-    if graph.number_of_nodes() > people_graph.MAX_LAYOUT_NODES:
-        st.warning(f"{graph.number_of_nodes()} people and skills are too many to draw; "
+    drawn = mentoring_service.network(org, pairs, scope_people["person_id"].tolist(),
+                                      with_skills=show_skills)
+    if drawn.too_large:
+        st.warning(f"{drawn.graph.number_of_nodes()} people and skills are too many to draw; "
                    "filter by team or discipline.")
     else:
-        positions = people_graph.layout(graph)
-        st.plotly_chart(mentoring_figures.network_figure(graph, positions), width="stretch",
-                        key="mentoring-network")
-        if show_skills:
-            sole = people_graph.sole_holder_skills(graph)
-            if sole:
-                st.caption("Held by one person only (red): " + ", ".join(sole))
+        st.plotly_chart(mentoring_figures.network_figure(drawn.graph, drawn.positions),
+                        width="stretch", key="mentoring-network")
+        if drawn.sole_holder_skills:
+            st.caption("Held by one person only (red): " + ", ".join(drawn.sole_holder_skills))
 
 with bus:
     st.caption("Practitioners (level ≥ 3) per critical skill now, and once every mentee in "
                "the plan reaches level 3.")
-    change = mentoring.practitioners_after_mentoring(org, plan.pairs)
+    change = mentoring_service.practitioners_after_mentoring(org, plan.pairs)
     st.plotly_chart(mentoring_figures.practitioners_after_mentoring_figure(change),
                     width="stretch",
                     key="mentoring-bus")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -17,15 +18,22 @@ def allowed(module: str) -> bool:
     return (module.startswith("skills.services") or module.split(".")[-1] == "figures")
 
 
+def _is_module(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:
+        return False
+
+
 def skills_imports(path: Path) -> list[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module:
-            if node.module == "skills":
-                found += [f"skills.{alias.name}" for alias in node.names]
-            else:
-                found.append(node.module)
+            # `from skills.plans.mentoring import figures` imports the module ...figures.
+            for alias in node.names:
+                inner = f"{node.module}.{alias.name}"
+                found.append(inner if _is_module(inner) else node.module)
         elif isinstance(node, ast.Import):
             found += [alias.name for alias in node.names]
     return found

@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
+import pickle
+import threading
 import time
-from dataclasses import replace
+from collections import OrderedDict
+from dataclasses import dataclass, replace
 
+import networkx as nx
 import pandas as pd
 
-from skills.access import NotAllowed, Permission
+from skills.access import SYSTEM, NotAllowed, Permission
 from skills.organisation import Organisation
+from skills.plans.mentoring import (
+    PAIR_COLUMNS as PAIR_COLUMNS,
+)
 from skills.plans.mentoring import (
     MentoringInputError,
     MentoringOptions,
     MentoringPlan,
+    graph,
     plan_mentoring,
 )
-from skills.services import audit
+from skills.plans.mentoring import Weights as Weights
+from skills.plans.mentoring import (
+    practitioners_after_mentoring as practitioners_after_mentoring,
+)
+from skills.services import audit, data
 from skills.services.coverage import Scope
 from skills.store import Store
 
@@ -125,3 +137,71 @@ def pairs_view(pairs: pd.DataFrame, decisions: pd.DataFrame,
     view["decision"] = view["decision"].fillna("proposed")
     return view
 
+
+
+# --- What the mentoring page calls: one solve per (snapshot, decisions, settings), shared.
+
+_PLANS: OrderedDict[tuple[object, ...], tuple[MentoringPlan, Organisation]] = OrderedDict()
+_PLANS_LOCK = threading.Lock()
+_PLANS_KEPT = 16
+
+
+def _decisions_version(store: Store) -> tuple[object, ...]:
+    latest = store.read("mentoring_decisions")
+    newest = str(latest["decided_at"].max()) if len(latest) else ""
+    snapshot = data.latest_snapshot(store) or {}
+    return (str(store.path), snapshot.get("snapshot"), len(latest), newest)
+
+
+def plan(store: Store, options: MentoringOptions,
+         keep_accepted: bool = True) -> tuple[MentoringPlan, Organisation]:
+    """The best pairs for the stored organisation, as the caller may see them.
+
+    The optimisation is over the whole organisation whoever asks, so it is solved once per
+    snapshot, set of decisions and settings and shared by every session; each caller then gets
+    only their rows of it (no caller's view is ever cached).
+    """
+    store.caller.require(Permission.READ_COVERAGE)
+    key = (*_decisions_version(store), pickle.dumps(options), keep_accepted)
+    with _PLANS_LOCK:
+        cached = _PLANS.get(key)
+    if cached is None:
+        cached = plan_from_store(store.as_caller(SYSTEM), options, keep_accepted)
+        with _PLANS_LOCK:
+            _PLANS[key] = cached
+            while len(_PLANS) > _PLANS_KEPT:
+                _PLANS.popitem(last=False)
+    whole, org = cached
+    return replace(whole, pairs=visible_pairs(store, whole.pairs)), org
+
+
+def people(store: Store) -> pd.DataFrame:
+    """person_id, name, team, discipline of the people the caller may see."""
+    store.caller.require(Permission.READ_COVERAGE)
+    frame = store.read("people")[["person_id", "name", "team", "discipline"]]
+    caller = store.caller
+    if caller.sees_everyone:
+        return frame
+    keep = [caller.may_see(str(p), str(t))
+            for p, t in zip(frame["person_id"], frame["team"], strict=True)]
+    return frame[keep].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Network:
+    """The people (and optionally skill) graph of a plan, laid out for drawing."""
+
+    graph: nx.Graph
+    positions: dict[str, tuple[float, float]]
+    too_large: bool
+    sole_holder_skills: list[str]
+
+
+def network(org: Organisation, pairs: pd.DataFrame, person_ids: list[str],
+            with_skills: bool) -> Network:
+    """People as nodes and pairs as edges (skills held at practitioner level as diamonds)."""
+    built = graph.combined_graph(org, pairs, person_ids, with_skills=with_skills)
+    if built.number_of_nodes() > graph.MAX_LAYOUT_NODES:
+        return Network(built, {}, True, [])
+    sole = graph.sole_holder_skills(built) if with_skills else []
+    return Network(built, graph.layout(built), False, sole)
