@@ -21,6 +21,9 @@ const provider = new Provider(issuer, {
     response_types: ["code"],
   }],
   claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
+  // Streamlit reads who signed in from the ID token (as Okta, Entra ID, Google and Keycloak
+  // put email and name there), not from the userinfo endpoint.
+  conformIdTokenClaims: false,
   async findAccount(ctx, id) {
     const user = users.get(id);
     if (!user) return undefined;
