@@ -8,11 +8,14 @@ column), its JSON backup (members, categories, objectives) and a long one-row-pe
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from skills.cli import main
 from skills.ingest.loading import parse_path, parse_uploads
@@ -83,7 +86,8 @@ def french_backup() -> bytes:
                 "skills": {s: {"level": lv, "appetence": ap} for s, (lv, ap) in skills.items()}}
                for i, (name, _, group, skills) in enumerate(MEMBERS, start=1)]
     document = {"version": 3, "members": members,
-                "categories": [{"name": "DevOps", "skills": SKILL_COLUMNS[:2]}],
+                "categories": [{"name": "DevOps", "skills": SKILL_COLUMNS[:2]},
+                               {"name": "Data", "skills": ["Python"]}],
                 "objectives": {"Kubernetes": {"minExperts": 2}, "Python": {"minExperts": 1}}}
     return json.dumps(document, ensure_ascii=False).encode("utf-8")
 
@@ -219,6 +223,8 @@ def test_the_json_backup_imports_members_and_objectives_as_targets():
     # A role says the discipline; without one the strongest known skills do.
     people = dataset.people.set_index("person_id")
     assert people.loc["m1", "discipline"] == "sre"
+    # An unmatched skill takes the discipline its category is named after.
+    assert dataset.skills.set_index("skill_id").loc["python", "discipline"] == "data"
 
 
 def test_the_long_export_imports_one_rating_per_row():
@@ -262,3 +268,42 @@ def test_inspect_then_load_with_the_mapping(tmp_path, capsys):
     assert main(["load", str(export), "--mapping", str(mapping), "--db", str(db)]) == 0
     assert '"people": 4' in capsys.readouterr().out
     assert len(parse_path(export, mapping).ratings) == sum(len(s) for *_, s in MEMBERS)
+
+
+@pytest.mark.parametrize(("content", "words"), [
+    (b"[" * 100_000 + b"]" * 100_000, "could not be read as JSON"),
+    (b'{"members": 3}', 'no "members" list'),
+    (b'{"members": [{"name": "Ana", "skills": {"Kubernetes": {"level": 9}}}]}',
+     '"9" is not a level'),
+    (b'{"members": [7]}', "is not an object"),
+    (b"\xff\xfe garbage", "could not be read as JSON"),
+])
+def test_a_hostile_backup_is_refused_with_a_message(content, words):
+    files = {"backup.json": content}
+    with pytest.raises(DatasetError) as raised:
+        apply_mapping(files, mapping_from_toml('layout = "json"\n'))
+    assert words in str(raised.value)
+
+
+def test_our_own_tables_need_no_mapping(tmp_path, capsys):
+    from skills.ingest.sample import SAMPLE_DIR
+
+    assert main(["inspect", str(SAMPLE_DIR)]) == 0
+    captured = capsys.readouterr()
+    assert 'layout = "tables"' in captured.out
+    assert "no mapping is needed" in captured.err
+
+
+CELL = st.sampled_from(["3/2", "4", "-", "", "Expert/Fort", "x", "9/9", "2-1", "1;3", "=A1",
+                        "Confirmé", " 3 / 1 ", "NA"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(rows=st.lists(st.tuples(st.sampled_from(["Léa", "Bo", "", "Moyenne", "Zoë"]),
+                               st.lists(CELL, min_size=3, max_size=3)), max_size=6))
+def test_fuzz_a_mapped_export_raises_only_the_importers_error(rows):
+    lines = ["Nom;Groupes;Kubernetes;CI/CD;Python"]
+    lines += [";".join([name, "Ops"] + cells) for name, cells in rows]
+    files = {"m.csv": ("\n".join(lines) + "\n").encode("utf-8")}
+    with contextlib.suppress(DatasetError):
+        apply_mapping(files, propose_mapping(files).mapping)

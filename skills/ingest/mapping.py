@@ -165,6 +165,7 @@ def propose(raw: RawDataset, fingerprint: str = "") -> Proposal:
                 if skill not in skill_names:
                     skill_names.append(str(skill))
         mapping.skills = [_choose_skill(n) for n in skill_names]
+        _categories_as_disciplines(document, mapping, notes)
         mapping.default_team = "" if any(m.get("groups") for m in document["members"]) \
             else "Organisation"
         mapping.targets = _objective_targets(document, mapping, notes)
@@ -276,6 +277,36 @@ def _note_skills(mapping: Mapping, notes: list[str]) -> None:
         notes.append(f"{len(unmatched)} skill{'s' if len(unmatched) != 1 else ''} matched no "
                      f"known skill and will be stored as '{UNASSIGNED}', not critical: {listed}. "
                      "Set skill_id, discipline and critical for each in [[skills]]")
+
+
+CATEGORY_DISCIPLINES: dict[str, str] = {
+    "devops": "sre", "ops": "sre", "infra": "sre", "infrastructure": "sre", "securite": "sre",
+    "security": "sre", "cloud": "sre", "data": "data", "donnees": "data", "ml": "ml",
+    "ia": "ml", "ai": "ml", "machine learning": "ml", "produit": "product", "product": "product",
+}
+
+
+def _categories_as_disciplines(document: dict[str, Any], mapping: Mapping,
+                               notes: list[str]) -> None:
+    """An unmatched skill in a category named like a discipline ("DevOps", "Data") takes
+    that discipline, so it is not left 'unassigned'."""
+    categories = document.get("categories")
+    if not isinstance(categories, list):
+        return
+    by_column = {s.column: s for s in mapping.skills}
+    placed = []
+    for category in categories:
+        if not isinstance(category, dict) or not isinstance(category.get("skills"), list):
+            continue
+        key = match_key(str(category.get("name", "")))
+        code = parse_discipline(key) or CATEGORY_DISCIPLINES.get(key)
+        for skill in category["skills"]:
+            choice = by_column.get(str(skill))
+            if code and choice is not None and choice.matched == "none":
+                choice.discipline = code
+                placed.append(f"{choice.column} → {code}")
+    if placed:
+        notes.append("disciplines from the file's categories: " + ", ".join(placed))
 
 
 def _objective_targets(document: dict[str, Any], mapping: Mapping, notes: list[str]
