@@ -3,6 +3,7 @@ request outcomes and the plan table."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -57,6 +58,9 @@ def refusals(org: RotationOrg, policy: Policy, plan: Sequence[Rotation]) -> dict
     for rotation in plan:
         ledger.add(rotation)
     linked = {r.request_id for r in plan if r.request_id}
+    mine: dict[str, list[Rotation]] = defaultdict(list)
+    for rotation in plan:
+        mine[rotation.person_id].append(rotation)
     out = {}
     for request in org.requests:
         if request.request_id in linked:
@@ -72,7 +76,7 @@ def refusals(org: RotationOrg, policy: Policy, plan: Sequence[Rotation]) -> dict
         for host in hosts:
             for quarter in quarters:
                 reasons.extend(ledger.reasons(request.person_id, host, quarter))
-        for rotation in plan:
+        for rotation in mine[request.person_id]:
             if rotation.request_id and answers(request, rotation, org):
                 reasons.append(Violation(1, (
                     f"{org.names.get(rotation.person_id, rotation.person_id)}'s rotation to "

@@ -304,7 +304,8 @@ def _infeasible(org: RotationOrg, policy: Policy, s: C.Space, keys: np.ndarray,
                 deadline: Deadline) -> PlanResult:
     """Which approved rotations cannot all hold: keep the most of them, explain the rest."""
     fixed = _keys_of(org, s, kept)
-    limit = max(0.05, deadline.remaining())
+    # Saying why deserves a moment even when the time is up.
+    limit = max(0.5, deadline.remaining())
     kind, payload = solving.run_with_deadline(
         C.solve_mip, (s, keys, np.zeros(0, np.int64), None, time.monotonic() + limit, 0.0,
                       fixed,
