@@ -1,14 +1,22 @@
 import streamlit as st
 
 from pages._shared import caller, store
-from skills import growth as planned_learning
-from skills.access import Permission
-from skills.plans import hiring
-from skills.plans.hiring import PLAN_COLUMNS, Costs, HiringOptions, scenarios
 from skills.plans.hiring import figures as hiring_figures
 from skills.services import coverage
 from skills.services import hiring as hiring_service
 from skills.services.exports import csv_download
+from skills.services.hiring import (
+    BASELINE,
+    PLAN_COLUMNS,
+    Costs,
+    HiringInputError,
+    HiringOptions,
+    HiringPlan,
+    Scenario,
+    ScenarioError,
+    TargetChange,
+)
+from skills.services.session import Permission
 
 st.title("Hiring targets")
 st.caption("What the teams cannot close from inside: grow people who are one level short, "
@@ -22,25 +30,20 @@ if not (may_plan or may_export):
     st.stop()
 
 current = store()
-dataset = current.dataset()
 DEFAULTS = HiringOptions()
-learning = hiring_service.planned_learning(current, dataset)
+learning = hiring_service.learning_lines(current) if may_plan else []
 count_learning = st.toggle(
     f"Count learning already under way ({len(learning)} from accepted mentoring pairs and "
     "approved rotations)", value=True, disabled=not learning, key="hiring-count-learning",
     help="A mentee grows one level in the pair's skill; a rotator one level below "
          "practitioner becomes a practitioner in what the host team teaches. Plans then do "
          "not buy those gaps again, nor grow these people in another skill.")
-learners = frozenset()
 if learning and count_learning:
     with st.expander("Learning counted as under way"):
-        st.markdown("\n".join(f"- {line}"
-                               for line in planned_learning.describe(learning, dataset)))
-    dataset = planned_learning.with_learning(dataset, learning)
-    learners = planned_learning.learners(learning)
+        st.markdown("\n".join(f"- {line}" for line in learning))
 
 
-def rules_inputs(key: str, start: scenarios.Scenario) -> dict:
+def rules_inputs(key: str, start: Scenario) -> dict:
     """Costs, horizon and allowed actions; returns Scenario fields."""
     first, second, third = st.columns(3)
     hire_cost = first.number_input("Cost of a hire", min_value=0.0, value=start.costs.hire,
@@ -62,7 +65,7 @@ def rules_inputs(key: str, start: scenarios.Scenario) -> dict:
             "allow_hire": allow_hire, "allow_grow": allow_grow, "allow_move": allow_move}
 
 
-def show_plan(plan: hiring.HiringPlan, key: str) -> None:
+def show_plan(plan: HiringPlan, key: str) -> None:
     if plan.status == "infeasible":
         st.error(plan.message)
         st.markdown("\n".join(f"- {reason}" for reason in plan.reasons))
@@ -101,23 +104,23 @@ def show_plan(plan: hiring.HiringPlan, key: str) -> None:
                      key=f"{key}-table")
 
 
-def scenario_editor(key: str, default: scenarios.Scenario) -> scenarios.Scenario:
+def scenario_editor(key: str, default: Scenario) -> Scenario:
     saved = {s.name: s for s in hiring_service.saved_scenarios(current)}
+    choices = hiring_service.scenario_choices(current)
     chosen = st.selectbox("Start from", ["(new)", *saved], key=f"{key}-from")
     start = saved.get(chosen, default)
     # Widget keys carry the starting scenario, so picking another one resets the inputs.
     key = f"{key}-{chosen}"
     name = st.text_input("Scenario name", value=start.name, key=f"{key}-name")
-    people = dataset.people.sort_values(["name", "person_id"])
-    labels = {p.person_id: f"{p.name} ({p.team})" for p in people.itertuples()}
+    labels = choices.people
     removed = st.multiselect("People who leave", list(labels), format_func=labels.get,
                              default=[p for p in start.removed_people if p in labels],
                              key=f"{key}-removed")
-    teams = sorted(set(dataset.people["team"]) | set(dataset.targets["team"]))
+    teams = choices.teams
     frozen = st.multiselect("Frozen teams (nobody moves out)", teams,
                             default=[t for t in start.frozen_teams if t in teams],
                             key=f"{key}-frozen")
-    skill_names = dict(zip(dataset.skills["skill_id"], dataset.skills["name"], strict=True))
+    skill_names = choices.skills
     # A saved change whose team or skill is gone since (a new dataset) starts empty.
     change = next((c for c in start.target_changes
                    if c.team in teams and c.skill_id in skill_names), None)
@@ -145,21 +148,21 @@ def scenario_editor(key: str, default: scenarios.Scenario) -> scenarios.Scenario
     with st.expander("Costs, horizon and actions"):
         rules = rules_inputs(key, start)
     changes = kept if target_team == "(none)" else (
-        scenarios.TargetChange(target_team, target_skill, int(min_level), int(min_people)),
+        TargetChange(target_team, target_skill, int(min_level), int(min_people)),
         *kept)
-    return scenarios.Scenario(name=name, removed_people=tuple(removed), target_changes=changes,
+    return Scenario(name=name, removed_people=tuple(removed), target_changes=changes,
                               frozen_teams=tuple(frozen), **rules)
 
 
 def what_if() -> None:
     key_people = coverage.key_people(current)
     leaver = key_people.iloc[0] if not key_people.empty else None
-    second_default = scenarios.Scenario(
+    second_default = Scenario(
         name=f"What if {leaver['name']} leaves?" if leaver is not None else "What if",
         removed_people=(str(leaver["person_id"]),) if leaver is not None else ())
     left, right = st.columns(2)
     built = {}
-    for column, key, default in ((left, "A", scenarios.Scenario()),
+    for column, key, default in ((left, "A", Scenario()),
                                  (right, "B", second_default)):
         with column, st.container(border=True):
             st.markdown(f"**Scenario {key}**")
@@ -168,7 +171,7 @@ def what_if() -> None:
                 try:
                     hiring_service.save_scenario(current, built[key])
                     st.toast(f"Saved “{built[key].name}”.")
-                except scenarios.ScenarioError as error:
+                except ScenarioError as error:
                     st.error(str(error))
     limit = st.slider("Seconds per scenario", 1, 60, 10, key="whatif-time-limit")
     if st.button("Compare scenarios", type="primary", key="whatif-compare"):
@@ -178,13 +181,13 @@ def what_if() -> None:
                     current, built[k], time_limit=float(limit),
                     use_learning=bool(learning and count_learning))[0] for k in ("A", "B")]
             st.session_state["hiring-comparison"] = results
-        except hiring.HiringInputError as error:  # includes ScenarioError
+        except HiringInputError as error:  # includes ScenarioError
             st.error(str(error))
             st.session_state.pop("hiring-comparison", None)
     results = st.session_state.get("hiring-comparison")
     if not results:
         return
-    comparison = scenarios.compare(*results)
+    comparison = hiring_service.compare(*results)
     st.subheader("Side by side")
     st.dataframe(comparison.summary, hide_index=True, width="stretch", key="whatif-summary",
                  height=35 * (len(comparison.summary) + 1) + 3)
@@ -200,10 +203,10 @@ def what_if() -> None:
 
 def plan_tab() -> None:
     with st.expander("Costs, horizon and actions", expanded=False):
-        rules = rules_inputs("plan", scenarios.Scenario())
+        rules = rules_inputs("plan", Scenario())
     limit = st.slider("Time limit (seconds)", 1, 120, int(DEFAULTS.time_limit),
                       key="plan-time-limit")
-    options = scenarios.Scenario(**rules).options(time_limit=float(limit), learners=learners)
+    options = Scenario(**rules).options(time_limit=float(limit))
     if st.button("Plan hiring", type="primary", key="plan-run"):
         with st.spinner("Planning…"):
             st.session_state["hiring-plan"] = (hiring_service.plan_with_learning(
@@ -214,7 +217,7 @@ def plan_tab() -> None:
     plan, used = st.session_state["hiring-plan"]
     show_plan(plan, "plan")
     if plan.has_plan and plan.actions and st.button("Save this plan for HR", key="plan-save"):
-        plan_id = hiring_service.save_plan(current, scenarios.BASELINE, plan, used)
+        plan_id = hiring_service.save_plan(current, BASELINE, plan, used)
         st.success(f"Saved as plan {plan_id}. HR can export it under **Saved plans**.")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, replace
 
 import pandas as pd
 
@@ -14,7 +14,11 @@ from skills.dataset import Dataset
 from skills.growth import PlannedLearning
 from skills.organisation import Organisation
 from skills.plans import rotations
+from skills.plans.hiring import PLAN_COLUMNS as PLAN_COLUMNS
+from skills.plans.hiring import Costs as Costs
+from skills.plans.hiring import HiringInputError as HiringInputError
 from skills.plans.hiring import HiringOptions, HiringPlan, plan_hiring
+from skills.plans.hiring.scenarios import BASELINE as BASELINE
 from skills.plans.hiring.scenarios import (
     MAX_NAME,
     Scenario,
@@ -22,6 +26,8 @@ from skills.plans.hiring.scenarios import (
     ScenarioResult,
     run_scenario,
 )
+from skills.plans.hiring.scenarios import TargetChange as TargetChange
+from skills.plans.hiring.scenarios import compare as compare
 from skills.services import audit
 from skills.services import mentoring as mentoring_service
 from skills.services import rotations as rotation_service
@@ -168,3 +174,32 @@ def scenario_with_learning(store: Store, scenario: Scenario, time_limit: float =
     return run_scenario(dataset, scenario, time_limit=time_limit, solver=solver,
                         learners=learners), lines
 
+
+
+# --------------------------------------------------------------------------- for the page
+
+
+def learning_lines(store: Store, horizon: int = HiringOptions.horizon) -> list[str]:
+    """One line per item of learning under way that a plan over `horizon` would count."""
+    dataset = store.dataset()
+    return growth.describe(planned_learning(store, dataset, horizon), dataset)
+
+
+@dataclass(frozen=True)
+class ScenarioChoices:
+    """What a what-if scenario can name: people who could leave, teams, skills."""
+
+    people: dict[str, str]   # person_id -> "Name (Team)", by name
+    teams: list[str]
+    skills: dict[str, str]   # skill_id -> name
+
+
+def scenario_choices(store: Store) -> ScenarioChoices:
+    store.caller.require(Permission.PLAN)
+    dataset = store.dataset()
+    people = dataset.people.sort_values(["name", "person_id"])
+    return ScenarioChoices(
+        people={str(p.person_id): f"{p.name} ({p.team})" for p in people.itertuples()},
+        teams=sorted(set(dataset.people["team"]) | set(dataset.targets["team"])),
+        skills=dict(zip(dataset.skills["skill_id"].astype(str),
+                        dataset.skills["name"].astype(str), strict=True)))
