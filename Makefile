@@ -2,7 +2,7 @@
 UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 PORT ?= 8501
 
-.PHONY: setup run test lint bench sample clean
+.PHONY: setup run run-oidc oidc test lint bench sample clean
 
 setup: .venv/.synced
 
@@ -16,7 +16,21 @@ setup: .venv/.synced
 run: setup
 	$(UV) run streamlit run app.py --server.port $(PORT)
 
-test: setup
+# Real sign-in on one machine: a local OpenID Connect provider with the demo users beside the
+# app (tests/oidc/run_demo.py). Needs Node.js and npm.
+run-oidc: setup oidc
+	$(UV) run python tests/oidc/run_demo.py --port $(PORT)
+
+# The local OIDC provider of the sign-in test and run-oidc (oidc-provider, from npm). Without
+# npm the sign-in test is skipped on a laptop and fails in CI.
+oidc: tests/oidc/node_modules/.installed
+
+tests/oidc/node_modules/.installed: tests/oidc/package.json tests/oidc/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix tests/oidc --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm is missing: the sign-in browser test will not run"; fi
+
+test: setup oidc
 	$(UV) run ruff check .
 	$(UV) run lint-imports
 	$(UV) run mypy
