@@ -199,3 +199,25 @@ def test_cells_are_stripped_wherever_the_spaces_are(people):
     dataset = parse_uploads({"people.csv": people.encode(), "skills.csv": SKILLS.encode(),
                              "ratings.csv": b"person_id,skill_id,level\n1,ir,2\n"})
     assert dataset.people[["name", "discipline"]].values.tolist() == [["Ana", "sre"]]
+
+
+def test_blank_lines_without_quotes_keep_row_numbers_through_duckdb():
+    people = "person_id,name,team,discipline\n1,Ana,Serving,sre\n\n\n2,Bo,Serving,legal\n\n"
+    with pytest.raises(DatasetError) as raised:
+        parse_uploads({"people.csv": people.encode(), "skills.csv": SKILLS.encode(),
+                       "ratings.csv": b"person_id,skill_id,level\n1,ir,2\n"})
+    [problem] = raised.value.problems
+    assert (problem.row, problem.column) == (5, "discipline")
+
+
+def test_a_big_file_duckdb_refuses_is_reported_not_read_again_in_python(monkeypatch):
+    import skills.ingest.reading as reading
+
+    monkeypatch.setattr(reading, "_PYTHON_READER_BYTES", 10)
+    people = PEOPLE + "P3,Cy,Serving,sre,extra\n"
+    with pytest.raises(DatasetError) as raised:
+        parse_uploads({"people.csv": people.encode(), "skills.csv": SKILLS.encode(),
+                       "ratings.csv": RATINGS.encode()})
+    [problem] = raised.value.problems
+    assert (problem.source, problem.row) == ("people.csv", 4)
+    assert "has 5 values but the header has 4 columns" in problem.message

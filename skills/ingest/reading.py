@@ -360,7 +360,14 @@ def _read_with_duckdb(item: _Input, text: str | None, plain_utf8: bool, header: 
         return None
     body = raw.rstrip(b"\r\n")
     if b"\n\n" in body or b"\n\r\n" in body:
-        return None
+        if b'"' in raw:
+            return None  # a blank line may sit inside a quoted value: let Python tell
+        # A row of empty cells instead of each blank line keeps every row number, and empty
+        # rows are skipped like blank lines.
+        filler = b"\n" + separator.encode() * max(1, len(header) - 1) + b"\n"
+        while b"\n\n" in body or b"\n\r\n" in body:
+            body = body.replace(b"\n\r\n", filler).replace(b"\n\n", filler)
+        raw = body + b"\n"
     path = item.path if (item.path is not None and raw is content) else None
     if path is None:
         path = workspace.scratch_file(raw)
@@ -378,7 +385,11 @@ def _read_with_duckdb(item: _Input, text: str | None, plain_utf8: bool, header: 
                                            nfc=not ascii_only,
                                            max_line_bytes=limits.max_cell_chars,
                                            padded=padded)
-    except duckdb.Error:
+    except duckdb.Error as error:
+        if len(raw) > _PYTHON_READER_BYTES:
+            # Python's csv module would hold a big file's every cell at once: say what DuckDB
+            # found instead.
+            raise DatasetError([_duckdb_problem(item.name, str(error), len(header))]) from None
         return None
     header_cells = [normalise_text(cell) for cell in header]
     table = _header(item.name, header_cells)
@@ -390,6 +401,26 @@ def _read_with_duckdb(item: _Input, text: str | None, plain_utf8: bool, header: 
                                 for row, width in extra])
     return RawTable(item.name, table.columns, None, table.original_columns,
                     workspace=workspace, stored=stored, count=count)
+
+
+# Above this size a file DuckDB refuses is not re-read in Python (memory); its error is told.
+_PYTHON_READER_BYTES = 50_000_000
+
+
+def _duckdb_problem(name: str, message: str, width: int) -> Problem:
+    line = re.search(r"CSV Error on Line: (\d+)", message)
+    row = int(line.group(1)) if line else None
+    found = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", message)
+    if found:
+        return Problem(name, f"has {found.group(2)} values but the header has {width} columns",
+                       row=row)
+    if "unterminated quote" in message:
+        return Problem(name, 'has a quote (") that is never closed; close or remove it', row=row)
+    if "Maximum line size" in message or "maximum line size" in message:
+        return Problem(name, "has a line longer than a cell may be (set "
+                             "CROSSTRAIN_IMPORT_MAX_CELL_CHARS to change it)", row=row)
+    first = message.strip().splitlines()[0] if message.strip() else "unknown error"
+    return Problem(name, f"could not be read as CSV: {first[:200]}", row=row)
 
 
 def _extra_cells(workspace: Workspace, stored: str, width: int, raw_width: int,
