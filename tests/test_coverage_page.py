@@ -11,7 +11,8 @@ from skills.services import coverage
 from skills.store import ROOT, Store
 
 
-def run_coverage(role: str = "manager") -> AppTest:
+def run_coverage(role: str = "hr") -> AppTest:
+    # HR sees every person's row; a manager only the teams they lead (test_access_matrix).
     app = AppTest.from_file(str(ROOT / "pages" / "2_coverage.py"), default_timeout=120)
     app.session_state["role"] = role
     return app.run()

@@ -22,7 +22,9 @@ def run_page(path: str, role: str = "manager") -> AppTest:
     return app.run()
 
 
-def test_app_entrypoint_routes_to_the_overview(app_db):
+def test_app_entrypoint_routes_to_the_overview(app_db, monkeypatch):
+    # Past the demo sign-in (tests/test_identity_pages.py covers the chooser itself).
+    monkeypatch.setenv("CROSSTRAIN_DEMO_IDENTITY", "manager")
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert not app.exception
     assert app.title[0].value == "Coverage overview"
