@@ -138,7 +138,8 @@ def test_unmatched_skills_are_listed_with_a_suggestion_never_dropped():
     proposal = propose_mapping({"matrice.csv": french_csv()})
     unmatched = {s.column: s.suggestion for s in proposal.unmatched()}
     assert unmatched == {"Python": "", "Obsevability": "observability"}
-    assert any("Obsevability (perhaps observability?)" in note for note in proposal.notes)
+    assert any("Obsevability (unassigned, perhaps observability?)" in note
+               for note in proposal.notes)
     dataset = apply_mapping({"matrice.csv": french_csv()}, proposal.mapping)
     assert {"python", "obsevability"} <= set(dataset.skills["skill_id"])
 

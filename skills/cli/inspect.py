@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from skills.cli import EXIT_INVALID, EXIT_OK
-from skills.ingest.mapping import Proposal, propose
+from skills.ingest.mapping import Proposal, header_fingerprint, propose
 from skills.ingest.problems import DatasetError
 from skills.ingest.reading import read_path
 
@@ -17,7 +17,7 @@ from skills.ingest.reading import read_path
 def _inspect(args: argparse.Namespace) -> int:
     raw = read_path(args.path)
     try:
-        proposal = propose(raw)
+        proposal = propose(raw, header_fingerprint({}, raw))
     finally:
         if raw.workspace is not None:
             raw.workspace.close()

@@ -272,11 +272,13 @@ def _choose_skill(column: str) -> SkillChoice:
 def _note_skills(mapping: Mapping, notes: list[str]) -> None:
     unmatched = [s for s in mapping.skills if s.matched == "none"]
     if unmatched:
-        listed = "; ".join(f"{s.column}" + (f" (perhaps {s.suggestion}?)" if s.suggestion
-                                            else "") for s in unmatched)
+        listed = "; ".join(f"{s.column} ({s.discipline}"
+                           + (f", perhaps {s.suggestion}?)" if s.suggestion else ")")
+                           for s in unmatched)
         notes.append(f"{len(unmatched)} skill{'s' if len(unmatched) != 1 else ''} matched no "
-                     f"known skill and will be stored as '{UNASSIGNED}', not critical: {listed}. "
-                     "Set skill_id, discipline and critical for each in [[skills]]")
+                     f"known skill and will be stored as not critical, with the discipline "
+                     f"shown: {listed}. Set skill_id, discipline and critical for each in "
+                     "[[skills]]")
 
 
 CATEGORY_DISCIPLINES: dict[str, str] = {
