@@ -45,7 +45,6 @@ from skills.plans.succession.model import (
     SuccessionPlan,
     bench_by_skill,
     bench_by_team,
-    candidates,
     departures,
     hidden_pairs,
     readiness,
@@ -58,7 +57,7 @@ from skills.plans.succession.pool import Pool, candidate_pool, solve_pool
 __all__ = [
     "EXPORT_COLUMNS", "IMPACT_WEIGHTS", "LATER", "READINESS", "READY_NOW", "READY_SOON",
     "SOLVER_CHOICES", "Candidates", "Departures", "Risk", "SuccessionInputError",
-    "SuccessionOptions", "SuccessionPlan", "bench_by_skill", "bench_by_team", "candidates",
+    "SuccessionOptions", "SuccessionPlan", "bench_by_skill", "bench_by_team",
     "Pool", "candidate_pool", "check_plan", "departures", "solve_pool", "export_frame",
     "greedy_slates", "hidden_pairs",
     "impact_frame", "plan_succession", "readiness", "readiness_of", "risks", "slate_units",

@@ -278,28 +278,6 @@ class Candidates:
         return pair_units(self.code, self.short, self.interest)
 
 
-def candidates(org: Organisation, key_risks: list[Risk]) -> Candidates:
-    parts: list[tuple[np.ndarray, ...]] = []
-    for k, risk in enumerate(key_risks):
-        code, short, interest = readiness(org.level[:, risk.skills],
-                                          org.interest[:, risk.skills], risk.required)
-        code[risk.person] = NOT_A_CANDIDATE   # nobody succeeds themselves
-        who = np.flatnonzero(code >= 0)
-        parts.append((np.full(len(who), k), who, code[who], short[who], interest[who]))
-    if not parts:
-        empty = np.zeros(0, dtype=np.int64)
-        return Candidates(empty, empty, empty, empty, empty)
-    key, person, code, short, interest = (np.concatenate(c).astype(np.int64)
-                                          for c in zip(*parts, strict=True))
-    return Candidates(key, person, code, short, interest)
-
-
-def ranking(cands: Candidates, names: np.ndarray) -> np.ndarray:
-    """Order of pairs: by key person, then readiness, fewer levels short, more interest, name."""
-    return np.lexsort((names[cands.person].astype(str), -cands.interest, cands.short,
-                       cands.code, cands.key))
-
-
 # --- the slate optimisation -----------------------------------------------------------------
 
 @dataclass(frozen=True)
