@@ -297,7 +297,9 @@ def test_request_plan_approve_flow(store: Store) -> None:
     assert RS.person_requests(store, "P010")["status"].tolist() == ["requested"]
     with pytest.raises(NotAllowed):
         RS.run(engineer)
-    manager = store.as_caller(Caller(Role.MANAGER))
+    # A manager decides only rotations leaving or joining teams they lead: this one leads all.
+    every_team = frozenset(store.read("teams")["team"])
+    manager = store.as_caller(Caller(Role.MANAGER, teams=every_team))
     org, result = RS.run(manager)
     assert result.found
     version = RS.save_plan(manager, org, result)
@@ -416,6 +418,8 @@ def test_app_request_plan_approve(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("CROSSTRAIN_DB", str(tmp_path / "app.duckdb"))
+    # The demo manager, Søren Müller, leads Feature Store, P010's team.
+    monkeypatch.setenv("CROSSTRAIN_DEMO_IDENTITY", "manager")
     app = AppTest.from_file(APP, default_timeout=120)
     app.run()
     app.switch_page("pages/4_rotation_requests.py").run()
