@@ -154,8 +154,11 @@ class Organisation:
 
     def without(self, person_ids: Iterable[str]) -> Organisation:
         """The organisation once these people have left (their targets stay)."""
-        # A hash lookup: np.isin sorts object arrays, 0.2 s at 2,000 people.
-        gone = pd.Index(self.person_ids).isin(list(person_ids))
+        # A set lookup: np.isin sorts object arrays (0.2 s at 2,000 people), pandas' string
+        # isin is slower still.
+        leaving = {str(p) for p in person_ids}
+        gone = np.fromiter((p in leaving for p in self.person_ids), dtype=bool,
+                           count=len(self.person_ids))
         stay = ~gone
         return replace(self, person_ids=self.person_ids[stay], names=self.names[stay],
                        team_code=self.team_code[stay], disciplines=self.disciplines[stay],

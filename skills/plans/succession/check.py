@@ -49,9 +49,10 @@ def at_risk(org: Organisation, person: int, team: Organisation | None = None
     """
     present = np.ones(org.n_people, dtype=bool)
     present[person] = False
-    before, after = org.bus_factor(), org.bus_factor(present=present)
-    skills = {str(org.skill_ids[s]) for s in np.flatnonzero(org.critical & (before > 0)
-                                                              & (after == 0))}
+    # Only skills the person practises can lose a practitioner: count those columns alone.
+    held = np.flatnonzero(org.critical & org.practitioners()[person])
+    after = org.bus_factor(level=org.level[:, held], present=present)
+    skills = {str(org.skill_ids[s]) for s in held[after == 0]}
     scope = org if team is None else team
     stays = scope.person_ids != org.person_ids[person]
     mine = org.targets.team == org.team_code[person]

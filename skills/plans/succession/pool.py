@@ -36,6 +36,8 @@ FULL_POOL = 2_000_000
 # Otherwise each key person starts with this many of their best candidates.
 START = 40
 MAX_ROUNDS = 30
+# Pairs added per key person and round, the most negative reduced costs first.
+ADD = 200
 BEST_NONE = 3  # best readiness code of someone who is no candidate
 
 
@@ -147,7 +149,7 @@ def _price(everyone: list[tuple[np.ndarray, ...]], cands: Candidates,
         seen[inside[k]] = False
         if bad.any():
             pick = np.flatnonzero(bad)
-            pick = pick[np.argsort(reduced[pick], kind="stable")[:START]]
+            pick = pick[np.argsort(reduced[pick], kind="stable")[:ADD]]
             added.append((key[pick], who[pick], code[pick], short[pick], interest[pick]))
     return added
 
