@@ -1,15 +1,24 @@
 """The one way in and out of DuckDB: every read and write of the app goes through `Store`.
 
 SQL lives in `sql/<what it returns>.sql`; values are always bound as `$name` parameters.
-Streamlit serves sessions on threads, so the store keeps one connection per process, opens a
-cursor per query and serialises writes behind a lock.
+
+Several processes may use one database file (the app serving, a cron `python -m skills load`),
+but DuckDB lets only one process open it at a time. So the store keeps no connection while it
+is idle: it opens one when an operation starts, shares it between the operations (Streamlit
+threads) that overlap, and closes it a moment after the last one ends, or at once when another
+process is waiting for the file. Opening costs ~100 ms, a cursor on an open connection < 1 ms,
+hence the short linger. A process that finds the file held waits with bounded backoff (a few
+seconds in the app, longer on the command line) and then raises `StoreBusy` with words a person
+can act on. Writes within a process are serialised behind a lock.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,6 +39,41 @@ DEFAULT_DB = ROOT / "data" / "crosstrain.duckdb"
 # The matrix tables each snapshot keeps a copy of (sql/record_<table>_history.sql).
 HISTORY_TABLES = ("people", "skills", "ratings", "targets")
 _PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
+
+# How long a store waits for a file another process holds (seconds): the app answers a page
+# within a few seconds or says why not; the command line can afford to wait for an import.
+APP_WAIT = 8.0
+CLI_WAIT = 120.0
+# An idle connection stays open this long, so a page rerun's queries share one open.
+LINGER = 1.0
+# Once it has the file, a process keeps it this long (its turn) before it lets a waiting one
+# in, so that the ~100 ms an open costs is not paid on every query when two processes take
+# turns. A command-line run gets a longer turn, enough for a whole import's writes or report;
+# it must stay well inside APP_WAIT so that a page waiting behind it still gets its answer.
+APP_TURN = 0.5
+CLI_TURN = 3.0
+# A waiting process touches `<db>.wanted` on every retry; an older file is a dead waiter's.
+WANTED_FRESH = 3.0
+_BACKOFF_FIRST, _BACKOFF_MAX = 0.02, 0.2
+
+
+class StoreBusy(Exception):
+    """Another process held the database file for longer than this one could wait."""
+
+
+def is_lock_conflict(error: BaseException) -> bool:
+    """DuckDB's words for "another process has this file open"."""
+    text = str(error)
+    return isinstance(error, duckdb.IOException) and ("Could not set lock" in text
+                                                        or "Conflicting lock" in text)
+
+
+def is_disk_full(error: BaseException) -> bool:
+    """DuckDB could not write: the disk (or the process's file size limit) is full."""
+    text = str(error).lower()
+    return isinstance(error, duckdb.Error) and any(
+        words in text for words in ("file too large", "no space left", "disk quota",
+                                    "could not write", "failed to write"))
 
 
 def default_db_path() -> Path:
@@ -61,18 +105,172 @@ def _strip_comments(text: str) -> str:
 
 @dataclass
 class _Shared:
-    connection: duckdb.DuckDBPyConnection
-    write_lock: threading.Lock = field(default_factory=threading.Lock)
+    """The connection state of one store and its `as_caller` views."""
+
+    path: Path
+    wait: float
+    linger: float
+    turn: float
     locked_down: bool = False
+    connection: duckdb.DuckDBPyConnection | None = None
+    users: int = 0
+    idle_since: float = 0.0
+    opened_at: float = 0.0
+    opens: int = 0
+    closed: bool = False
+    write_lock: threading.Lock = field(default_factory=threading.Lock)
+    state: threading.Condition = field(default_factory=threading.Condition)
+    reaper: threading.Thread | None = None
+    mine: threading.local = field(default_factory=threading.local)
+
+    @property
+    def wanted(self) -> Path:
+        return self.path.with_name(self.path.name + ".wanted")
+
+    def should_yield(self) -> bool:
+        """We have had the file for our turn and another process is waiting for it."""
+        return (time.monotonic() - self.opened_at >= self.turn) and self.someone_waits()
+
+    def someone_waits(self) -> bool:
+        """Another process is waiting for the file (its marker is fresh and not ours)."""
+        try:
+            stat = self.wanted.stat()
+            if time.time() - stat.st_mtime > WANTED_FRESH:
+                return False
+            return self.wanted.read_text().strip() != str(os.getpid())
+        except (OSError, ValueError):
+            return False
+
+    @contextmanager
+    def use(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        nested = getattr(self.mine, "depth", 0)
+        with self.state:
+            # Let a waiting process in: no new operation starts on our open connection (but
+            # one already under way in this thread may go on, or it would wait for itself).
+            while (not nested and self.connection is not None and self.users
+                   and self.should_yield()):
+                self.state.wait(0.05)
+            if self.connection is not None and not self.users and self.should_yield():
+                self._close_locked()
+            if self.connection is None:
+                self.connection = self._open()
+            self.users += 1
+            connection = self.connection
+        self.mine.depth = nested + 1
+        try:
+            yield connection
+        finally:
+            self.mine.depth = nested
+            with self.state:
+                self.users -= 1
+                self.idle_since = time.monotonic()
+                if not self.users:
+                    if self.linger <= 0 or self.should_yield():
+                        self._close_locked()
+                    else:
+                        self._start_reaper()
+                self.state.notify_all()
+
+    def _open(self) -> duckdb.DuckDBPyConnection:
+        if self.closed:
+            raise RuntimeError("the store was closed")
+        deadline = time.monotonic() + self.wait
+        pause = _BACKOFF_FIRST
+        try:
+            while True:
+                if self.someone_waits():
+                    # Take turns: another process asked first, so it opens first (it removes
+                    # its marker once it has the file, and then we ask in our turn).
+                    self._pause_until(deadline, _BACKOFF_FIRST)
+                    continue
+                try:
+                    connection = duckdb.connect(str(self.path))
+                    break
+                except duckdb.IOException as error:
+                    if not is_lock_conflict(error):
+                        raise
+                    self._announce()
+                    self._pause_until(deadline, pause)
+                    pause = min(pause * 2, _BACKOFF_MAX)
+        finally:
+            self._withdraw()
+        self.opens += 1
+        self.opened_at = time.monotonic()
+        if self.locked_down:
+            _apply_lock_down(connection)
+        return connection
+
+    def _pause_until(self, deadline: float, pause: float) -> None:
+        if time.monotonic() + pause > deadline:
+            raise StoreBusy(
+                f"The database {self.path} is busy with another import or another crosstrain "
+                "process; nothing was changed. Try again in a minute.")
+        time.sleep(pause)
+
+    def _announce(self) -> None:
+        # In a read-only folder the holder still lets go after its linger.
+        with contextlib.suppress(OSError):
+            self.wanted.write_text(str(os.getpid()))
+
+    def _withdraw(self) -> None:
+        try:
+            if self.wanted.read_text().strip() == str(os.getpid()):
+                self.wanted.unlink()
+        except (OSError, ValueError):
+            pass
+
+    def _close_locked(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
+
+    def _start_reaper(self) -> None:
+        if self.reaper is not None and self.reaper.is_alive():
+            return
+        self.reaper = threading.Thread(target=self._reap, name="crosstrain-store-linger",
+                                       daemon=True)
+        self.reaper.start()
+
+    def _reap(self) -> None:
+        """Close the idle connection after the linger, or as soon as another process waits."""
+        with self.state:
+            while self.connection is not None:
+                if not self.users and (time.monotonic() - self.idle_since >= self.linger
+                                       or self.should_yield()):
+                    self._close_locked()
+                    break
+                self.state.wait(0.05)
+
+    def close(self) -> None:
+        with self.state:
+            while self.users:
+                self.state.wait(0.05)
+            self._close_locked()
+            self.closed = True
+            self.state.notify_all()
+
+
+def _apply_lock_down(connection: duckdb.DuckDBPyConnection) -> None:
+    # Settings live in the database instance, which DuckDB shares between the connections of
+    # one process; a fresh instance starts open again, so every open re-applies them.
+    external, locked = connection.execute(
+        "SELECT current_setting('enable_external_access'), "
+        "current_setting('lock_configuration')").fetchone() or (True, False)
+    if external:
+        connection.execute("SET enable_external_access = false")
+    if not locked:
+        connection.execute("SET lock_configuration = true")
 
 
 class Store:
     """A DuckDB file holding one organisation, seen by one caller."""
 
-    def __init__(self, path: str | Path | None = None, caller: Caller = SYSTEM) -> None:
+    def __init__(self, path: str | Path | None = None, caller: Caller = SYSTEM, *,
+                 wait: float = APP_WAIT, linger: float = LINGER,
+                 turn: float = APP_TURN) -> None:
         self.path = Path(path) if path is not None else default_db_path()
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._shared = _Shared(duckdb.connect(str(self.path)))
+        self._shared = _Shared(self.path, wait, linger, turn)
         self.caller = caller
         with self._cursor() as cursor:
             # schema.sql first; planners keep their own tables in schema_<planner>.sql.
@@ -87,24 +285,30 @@ class Store:
         return view
 
     def close(self) -> None:
-        self._shared.connection.close()
+        """Let go of the file; the store cannot be used afterwards."""
+        self._shared.close()
+
+    @property
+    def opens(self) -> int:
+        """How many times this store has opened the file (for benchmarks)."""
+        return self._shared.opens
 
     def lock_down(self) -> None:
         """No more file or network access, and no setting can change it back."""
         if self._shared.locked_down:
             return
-        with self._shared.write_lock:
-            self._shared.connection.execute("SET enable_external_access = false")
-            self._shared.connection.execute("SET lock_configuration = true")
+        with self._shared.write_lock, self._shared.use() as connection:
+            _apply_lock_down(connection)
             self._shared.locked_down = True
 
     @contextmanager
     def _cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        cursor = self._shared.connection.cursor()
-        try:
-            yield cursor
-        finally:
-            cursor.close()
+        with self._shared.use() as connection:
+            cursor = connection.cursor()
+            try:
+                yield cursor
+            finally:
+                cursor.close()
 
     def read(self, name: str, **params: Any) -> pd.DataFrame:
         """Run `sql/<name>.sql` with bound parameters and return its rows."""
@@ -156,7 +360,17 @@ class Store:
                          warnings=list(dataset.warnings))
             for table in HISTORY_TABLES:
                 self.execute(cursor, f"record_{table}_history", snapshot=snapshot)
+        self.checkpoint()
         return snapshot
+
+    def checkpoint(self) -> None:
+        """Fold the write-ahead log into the file and reuse freed blocks, so that repeated
+        loads do not grow the file beyond what the snapshots themselves hold."""
+        try:
+            with self._shared.write_lock, self._cursor() as cursor:
+                cursor.execute("CHECKPOINT")
+        except duckdb.TransactionException:
+            pass  # another session's transaction is open; DuckDB checkpoints later itself
 
     def preview_replacement(self, dataset: Dataset) -> dict[str, pd.DataFrame]:
         """What storing `dataset` would change for work in progress; nothing is stored.

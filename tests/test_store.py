@@ -6,6 +6,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 
 import duckdb
 import pandas as pd
@@ -89,10 +90,13 @@ def test_lock_down_blocks_files_and_settings(store, tmp_path):
     outside = tmp_path / "secret.csv"
     outside.write_text("a\n1\n")
     store.lock_down()
-    with pytest.raises(duckdb.Error):
-        store._shared.connection.cursor().execute(f"SELECT * FROM read_csv('{outside}')")
-    with pytest.raises(duckdb.Error):
-        store._shared.connection.cursor().execute("SET enable_external_access = true")
+    with pytest.raises(duckdb.Error), store._cursor() as cursor:
+        cursor.execute(f"SELECT * FROM read_csv('{outside}')")
+    with pytest.raises(duckdb.Error), store._cursor() as cursor:
+        cursor.execute("SET enable_external_access = true")
+    time.sleep(store._shared.linger + 0.3)  # the connection closes; a fresh one is locked too
+    with pytest.raises(duckdb.Error), store._cursor() as cursor:
+        cursor.execute(f"SELECT * FROM read_csv('{outside}')")
     # Loading uploads still works: frames are registered, not read from disk.
     store.replace_dataset(generate(people=12, teams=2, skills=6))
     assert store.counts()["people"] == 12

@@ -2,13 +2,15 @@
 
 This module is the parser and `main`; each command group lives in its own module (data,
 requests, history, and the planners under `plan`). Exit codes: 0 success, 2 invalid input
-(problem list on stderr); planners add their own.
+(problem list on stderr), 6 the database stayed busy (another process held it; try again),
+7 the disk is full (nothing was changed); planners add their own.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -17,12 +19,14 @@ import duckdb
 
 from skills.ingest.problems import DatasetError
 from skills.services.rotations import RequestError
-from skills.store import Store, default_db_path
+from skills.store import CLI_TURN, CLI_WAIT, Store, StoreBusy, default_db_path, is_disk_full
 
 EXIT_OK = 0
 EXIT_INVALID = 2
 EXIT_INFEASIBLE = 3
 EXIT_TIMEOUT = 4
+EXIT_BUSY = 6
+EXIT_DISK_FULL = 7
 
 Handler = Callable[[argparse.Namespace], int]
 # Planner modules add their subcommands here (see `register_plan`), so this file stays small.
@@ -45,12 +49,16 @@ class StoreUnavailable(Exception):
 
 def open_store(args: argparse.Namespace) -> Store:
     path = args.db or default_db_path()
+    # A cron job waits for the app (or another import) to let go of the file, within bounds.
+    wait = float(os.environ.get("CROSSTRAIN_BUSY_WAIT") or CLI_WAIT)
     try:
-        return Store(path)
+        return Store(path, wait=wait, turn=CLI_TURN)
+    except StoreBusy:
+        raise
     except duckdb.IOException as error:
-        # DuckDB lets one process write a file; the usual culprit is a running app.
-        raise StoreUnavailable(f"cannot open {path}: {error}. If the app is running on this "
-                               "file, stop it or pass another --db.") from None
+        if is_disk_full(error):
+            raise
+        raise StoreUnavailable(f"cannot open {path}: {error}") from None
 
 
 def open_loaded_store(args: argparse.Namespace) -> Store:
@@ -98,6 +106,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (StoreUnavailable, RequestError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_INVALID
+    except StoreBusy as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BUSY
+    except duckdb.Error as error:
+        if not is_disk_full(error):
+            raise
+        # DuckDB rolled the transaction back; what was stored before is still there.
+        print(f"error: the disk holding {args.db or default_db_path()} is full (or this "
+              "process may not write a file that large), so the database could not be "
+              "written. Nothing was changed: the data stored before is intact. Free some "
+              f"space and run the command again. ({type(error).__name__}: "
+              f"{str(error).splitlines()[0]})", file=sys.stderr)
+        return EXIT_DISK_FULL
 
 
 def _register_planners() -> None:

@@ -1,0 +1,54 @@
+"""Disk full during an import: the command says what happened and that nothing changed.
+
+The child process gets a tiny file size limit (RLIMIT_FSIZE), so DuckDB's real write fails
+with "File too large" part-way through storing a real dataset; the child ignores SIGXFSZ, as a
+process on a full disk gets ENOSPC rather than a signal.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from skills.cli import EXIT_DISK_FULL
+from skills.ingest.sample import generate, write_csv
+from skills.services.data import load_sample
+from skills.store import ROOT, Store
+
+
+def _stored(db: Path) -> dict[str, object]:
+    store = Store(db)
+    try:
+        return {"counts": store.counts(), "snapshots": store.read("snapshots").to_dict("list"),
+                "people": store.read("people").to_dict("list")}
+    finally:
+        store.close()
+
+
+def test_a_full_disk_during_load_is_reported_and_changes_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "crosstrain.duckdb"
+    store = Store(db)
+    load_sample(store)
+    store.close()
+    before = _stored(db)
+    bigger = tmp_path / "bigger"
+    write_csv(generate(people=3000, teams=30, skills=36, seed=5), bigger)
+    limit = db.stat().st_size + 256 * 1024  # room for a little, not for 3,000 people
+
+    def small_disk() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    result = subprocess.run([sys.executable, "-m", "skills", "load", str(bigger), "--db",
+                             str(db)], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                            preexec_fn=small_disk, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == EXIT_DISK_FULL, result.stderr
+    assert "Traceback" not in result.stderr and "_duckdb" not in result.stderr
+    assert "disk" in result.stderr and "is full" in result.stderr
+    assert "Nothing was changed" in result.stderr
+    assert result.stdout == ""
+    assert _stored(db) == before
