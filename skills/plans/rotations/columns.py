@@ -116,6 +116,14 @@ def space(org: RotationOrg, policy: Policy) -> Space:
     allowed[pinned | (caps[base.team_code] == 0)] = False
     if policy.max_rotations == 0 or policy.host_capacity == 0:
         allowed[:] = False
+    if len(targets):
+        # A target that may lose as many members as its team may release at all is implied by
+        # the team's away row: its row stays, empty (dual 0), and the LP is smaller.
+        team_of = np.array([org.team_codes[t.team] for t in targets], dtype=np.int64)
+        implied = slack >= caps[team_of]
+        qualified = (qualified @ sp.diags((~implied).astype(float))).tocsr()
+        qualified.eliminate_zeros()
+        qualified = qualified.astype(bool)
     people: list[int] = []
     weights: list[float] = []
     ids: list[str] = []

@@ -110,9 +110,11 @@ def _fill(org: RotationOrg, s: Space, commitments: Sequence[Rotation], keys: np.
     rest = rest[np.lexsort((keys[rest], -value[rest]))] if s.unrequested else rest[:0]
     order = np.concatenate([first, rest])
     extra = []
+    count, most = slots.count, s.max_rotations
     for p, h, q, gain in zip(person[order].tolist(), host[order].tolist(),
                              quarter[order].tolist(), value[order].tolist(), strict=True):
-        if gain > 0 and slots.fits(p, h, q):
+        # Most candidates belong to someone already placed: skip them before the full check.
+        if count[p] < most and gain > 0 and slots.fits(p, h, q):
             slots.add(p, h, q)
             extra.append(_rotation(org, p, h, q))
     return link_requests(org, kept + placed + extra), unplaced
