@@ -19,7 +19,6 @@ from skills.ingest.problems import DatasetError, Problem
 from skills.ingest.reading import RawTable, table_from_records
 from skills.taxonomy import normalise_text
 
-_DIMENSION = re.compile(rb'<dimension\s+ref="([A-Z]+)?(\d+)?:?([A-Z]+)?(\d+)?"')
 _ZERO_PADDED = re.compile(r"^0+$")
 
 
