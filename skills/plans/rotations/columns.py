@@ -424,8 +424,12 @@ def generate(s: Space, keys: np.ndarray, fixed: np.ndarray, ends: float) -> dict
     rounds, converged, infeasible, lp_value, duals, lp_x = 0, False, False, None, None, None
     lp_d = None
     solved = 0
+    stopped = ""
     while True:
-        highs.setOptionValue("time_limit", max(0.01, time_limit - (time.monotonic() - started)))
+        # HiGHS checks its limit against the run time it has summed over every run of this
+        # instance, so the limit is that sum plus what is left of ours.
+        left = max(0.01, time_limit - (time.monotonic() - started))
+        highs.setOptionValue("time_limit", float(highs.getRunTime()) + left)
         highs.run()
         status = highs.getModelStatus()
         if status in (highspy.HighsModelStatus.kInfeasible,
@@ -433,6 +437,7 @@ def generate(s: Space, keys: np.ndarray, fixed: np.ndarray, ends: float) -> dict
             infeasible = True
             break
         if status != highspy.HighsModelStatus.kOptimal:
+            stopped = status.name
             break
         rounds += 1
         solved = len(keys)
@@ -454,6 +459,7 @@ def generate(s: Space, keys: np.ndarray, fixed: np.ndarray, ends: float) -> dict
             converged = True
             break
         if time.monotonic() - started > time_limit:
+            stopped = "time"
             break
         block = x_columns(s, new)
         highs.addCols(len(new), x_cost(s, new), np.zeros(len(new)), np.ones(len(new)),
@@ -471,8 +477,7 @@ def generate(s: Space, keys: np.ndarray, fixed: np.ndarray, ends: float) -> dict
         x_duals[seen[seen >= 0]] = lp_d[seen >= 0]
     return {"keys": keys, "lp_value": lp_value, "duals": duals, "converged": converged,
             "infeasible": infeasible, "rounds": rounds, "solved": solved, "x": x_values,
-            "x_reduced": x_duals,
-            "seconds": time.monotonic() - started}
+            "x_reduced": x_duals, "stopped": stopped, "seconds": time.monotonic() - started}
 
 
 def solve_mip(s: Space, keys: np.ndarray, fixed: np.ndarray, start: np.ndarray | None,
