@@ -67,16 +67,20 @@ def require_chromium() -> None:
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def app_url(tmp_path_factory: pytest.TempPathFactory,
+            request: pytest.FixtureRequest) -> Iterator[str]:
     """A real `streamlit run app.py` on a free loopback port, with a fresh database per module.
 
     Each test module gets its own server so that one module's uploads or approvals never
-    change what another module sees.
+    change what another module sees. The server runs in demo mode acting as the demo manager
+    (a module sets DEMO_IDENTITY = "hr" or "engineer" to act as someone else);
+    tests/test_signin_browser.py signs in for real.
     """
     require_chromium()
     db = tmp_path_factory.mktemp("app") / "crosstrain.duckdb"
     port = _free_port()
-    env = {**os.environ, "CROSSTRAIN_DB": str(db)}
+    env = {**os.environ, "CROSSTRAIN_DB": str(db),
+           "CROSSTRAIN_DEMO_IDENTITY": getattr(request.module, "DEMO_IDENTITY", "manager")}
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true",

@@ -24,7 +24,7 @@ def choose(page: Page, label: str, option: str) -> None:
 def test_engineer_requests_and_manager_approves(page: Page, app_url: str) -> None:
     open_page(page, app_url, "rotation_requests")
     expect(page.get_by_role("heading", name="Rotation requests", exact=True)).to_be_visible()
-    choose(page, "You are", "Hugo Ferreira")
+    choose(page, "Requests of", "Hugo Ferreira")  # the demo manager leads his team
     choose(page, "Host team", "Serving")
     page.get_by_text("3 · most important").click()
     page.get_by_label("Note for the manager").fill("I'd like to learn model serving")
@@ -52,6 +52,6 @@ def test_engineer_requests_and_manager_approves(page: Page, app_url: str) -> Non
     expect_no_exception(page)
 
     open_page(page, app_url, "rotation_requests")
-    choose(page, "You are", "Hugo Ferreira")
+    choose(page, "Requests of", "Hugo Ferreira")  # the demo manager leads his team
     expect(page.get_by_text("R009: Serving, Q1–Q4, priority 3 — Approved")).to_be_visible()
     expect_no_exception(page)

@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -282,8 +283,7 @@ def demo_entries(store: Store) -> list[RoleEntry]:
         person = by_id.get(demo.person_id)
         if person is None:
             continue
-        email = (str(person.email) if isinstance(person.email, str) and person.email
-                 else f"{demo.person_id.lower()}@example.org").lower()
+        email = _email(person, demo.person_id)
         teams: tuple[str, ...] = ()
         if demo.role == Role.MANAGER:
             reports = people[people["manager_id"] == demo.person_id]["team"]
@@ -303,23 +303,30 @@ def ensure_demo_roles(store: Store) -> bool:
 
 def demo_callers(store: Store) -> list[tuple[str, Caller]]:
     """What the demo chooser offers: a label and the caller for each demo identity that the
-    roles mapping still knows (an admin may have changed or removed it)."""
+    roles mapping still knows (an admin may have changed or removed it). A demo person whom
+    a later load left out of the matrix stays on offer under their stored role."""
+    _require_gate(store)
     people = store.read("people")
-    names = dict(zip(people["person_id"].astype(str), people["name"].astype(str),
-                     strict=True))
+    by_id = {str(r.person_id): r for r in people.itertuples(index=False)}
     found = []
-    for entry, demo in zip(demo_entries(store), _present(store), strict=True):
-        caller = identify(store, entry.email)
-        if caller is None:
-            continue
-        name = names.get(entry.person_id or "", "Administrator")
-        found.append((f"{name} · {caller.role.value} · {demo.what}", caller))
+    for demo in DEMO_IDENTITIES:
+        person = by_id.get(demo.person_id or "")
+        if demo.person_id is None:
+            email, name = DEMO_ADMIN_EMAIL, "Administrator"
+        elif person is not None:
+            email, name = _email(person, demo.person_id), str(person.name)
+        else:
+            email, name = f"{demo.person_id.lower()}@example.org", demo.person_id
+        caller = identify(store, email)
+        if caller is not None:
+            found.append((f"{name} · {caller.role.value} · {demo.what}", caller))
     return found
 
 
-def _present(store: Store) -> list[DemoIdentity]:
-    people = set(store.read("people")["person_id"].astype(str))
-    return [d for d in DEMO_IDENTITIES if d.person_id is None or d.person_id in people]
+def _email(person: Any, person_id: str) -> str:
+    email = getattr(person, "email", None)
+    return (str(email) if isinstance(email, str) and email
+            else f"{person_id.lower()}@example.org").lower()
 
 
 def signed_in(store: Store, caller: Caller, how: str) -> None:
