@@ -147,11 +147,28 @@ def _oidc_sign_in(organisation: Organisation) -> Caller | None:
     _remember(organisation, found, "single sign-on")
     with st.sidebar:
         st.caption(f"Signed in as {email} · {found.role.value}")
-        st.button("Sign out", on_click=st.logout, key="sign-out")
+        st.button("Sign out", on_click=_sign_out, args=(organisation, found), key="sign-out")
     return found
 
 
+def _sign_out(organisation: Organisation, who: Caller) -> None:
+    identity.signed_out(organisation, who)
+    st.logout()
+
+
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
 def _demo_sign_in(organisation: Organisation) -> Caller | None:
+    address = str(st.get_option("server.address") or "")
+    if address not in LOOPBACK:
+        # Anyone could act as anyone: never offer that beyond this machine.
+        st.title("crosstrain")
+        listens = address or "every address"
+        st.error(f"Sign-in is not configured, and this server listens on {listens}. Demo mode "
+                 "serves this machine only: configure [auth] in .streamlit/secrets.toml, or "
+                 "serve on 127.0.0.1.", icon=":material/lock:")
+        return None
     identity.ensure_demo_roles(organisation)
     st.warning("Demo mode: sign-in is not configured, so anyone who can reach this app can "
                "act as anyone. It serves this machine only (127.0.0.1); configure [auth] in "

@@ -188,6 +188,12 @@ CASES = [
          lambda v, w: hiring.plan_with_learning(v, HiringOptions(time_limit=20))),
     Case("hiring.scenario_with_learning", "read", "other", "M",
          lambda v, w: hiring.scenario_with_learning(v, Scenario(name="x"), time_limit=20)),
+    Case("hiring.learning_lines", "read", "other", "MH", lambda v, w: hiring.learning_lines(v)),
+    Case("hiring.scenario_choices", "read", "other", "M",
+         lambda v, w: hiring.scenario_choices(v)),
+    Case("mentoring.plan", "read", "team", "EMHA",
+         lambda v, w: mentoring.plan(v, mentoring.MentoringOptions())),
+    Case("mentoring.people", "read", "team", "EMHA", lambda v, w: mentoring.people(v)),
     # identity: roles are the admin's; who someone is, only the sign-in gate's
     Case("identity.roles", "read", "other", "A", lambda v, w: identity.roles(v)),
     Case("identity.replace_roles", "write", "other", "A",
@@ -207,6 +213,8 @@ CASES = [
          lambda v, w: identity.whom_to_ask(v)),
     Case("identity.signed_in", "write", "own", "EMHA",
          lambda v, w: identity.signed_in(v, v.caller, "test")),
+    Case("identity.signed_out", "write", "own", "EMHA",
+         lambda v, w: identity.signed_out(v, v.caller)),
     # audit: everyone leaves lines; HR and admins read them
     Case("audit.record", "write", "own", "EMHA", lambda v, w: audit.record(v, "sign-out")),
     Case("audit.record_export", "write", "own", "EMHA",
@@ -283,7 +291,7 @@ NO_STORE = {
     "coverage.scope", "data.digest", "data.check_path", "data.check_uploads",
     "data.template", "identity.read_roles", "identity.parse_roles",
     "identity.entry_problems", "mentoring.pairs_view", "jobs.submit",
-    "session.open_organisation", "session.seen_by", "succession.within",
+    "session.open_organisation", "session.seen_by", "succession.within", "mentoring.network",
     "succession.export_table",
     # Takes a Caller, not a store; refusing engineers and admins is asserted below.
     "succession.visible_teams",
@@ -349,6 +357,10 @@ def test_row_filters_narrow_what_a_manager_and_an_engineer_see(world: World) -> 
             | (named["host_team"] == "Feature Store")).all()
     plan, _ = mentoring.plan_from_store(engineer)
     assert ((plan.pairs["mentor_id"] == OWN) | (plan.pairs["mentee_id"] == OWN)).all()
+    shared, _ = mentoring.plan(engineer, mentoring.MentoringOptions())
+    assert ((shared.pairs["mentor_id"] == OWN) | (shared.pairs["mentee_id"] == OWN)).all()
+    assert mentoring.people(engineer)["person_id"].tolist() == [OWN]
+    assert set(mentoring.people(manager)["team"]) == {"Feature Store"}
     for frame in (mentoring.decisions(engineer),):
         assert ((frame["mentor_id"] == OWN) | (frame["mentee_id"] == OWN)).all()
 

@@ -75,6 +75,20 @@ def test_the_demo_identity_can_be_preset_by_whoever_starts_the_server(app_db, mo
     assert any("Farah Iyer" in c.value for c in app.sidebar.caption)
 
 
+def test_demo_mode_refuses_to_serve_beyond_this_machine(app_db):
+    from streamlit import config
+
+    before = config.get_option("server.address")
+    config.set_option("server.address", "0.0.0.0")
+    try:
+        app = _app().run()
+    finally:
+        config.set_option("server.address", before)
+    assert not app.exception
+    assert "Demo mode serves this machine only" in app.error[0].value
+    assert not app.button and not app.metric
+
+
 def _page(path: str, role: str) -> AppTest:
     app = AppTest.from_file(str(ROOT / path), default_timeout=60)
     app.session_state["role"] = role

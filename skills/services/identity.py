@@ -28,7 +28,7 @@ from skills.store import Store
 __all__ = ["ASSIGNABLE_ROLES", "DEMO_IDENTITIES", "DemoIdentity", "RoleEntry", "RolesError",
            "demo_callers", "demo_entries", "ensure_demo_roles", "entry_problems", "identify",
            "parse_roles", "read_roles", "refused", "remove_role", "replace_roles", "roles",
-           "set_role", "signed_in", "whom_to_ask"]
+           "set_role", "signed_in", "signed_out", "whom_to_ask"]
 
 ROLE_COLUMNS = ("email", "role", "person_id", "teams")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
@@ -332,6 +332,10 @@ def _email(person: Any, person_id: str) -> str:
 def signed_in(store: Store, caller: Caller, how: str) -> None:
     """Record a sign-in (once per session; the gate knows when)."""
     audit.record(store.as_caller(caller), "sign-in", how)
+
+
+def signed_out(store: Store, caller: Caller) -> None:
+    audit.record(store.as_caller(caller), "sign-out", "single sign-on")
 
 
 def refused(store: Store, email: str) -> None:
