@@ -147,6 +147,9 @@ def signin_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SignInApp]:
 
 def _sign_in(browser: object, app: SignInApp, login: str) -> object:
     context = browser.new_context(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
+    # The provider's pages import a web font; nothing here may leave this machine.
+    context.route("**/*", lambda route: route.continue_()
+                  if route.request.url.startswith("http://127.0.0.1") else route.abort())
     page = context.new_page()
     page.set_default_timeout(30_000)
     page.goto(app.url)
@@ -206,6 +209,13 @@ def test_the_engineer_sees_aggregates_and_their_own_requests(browser, signin_app
     expect(page.get_by_text("Your role may not run and approve plans")).to_be_visible()
     _open(page, signin_app, "succession", "Succession plans")
     expect(page.get_by_text("Succession plans are for HR and managers.")).to_be_visible()
+    # Signing out ends the session at the provider too (its end-session page asks first).
+    page.get_by_role("button", name="Sign out").click()
+    confirm = page.get_by_role("button", name="Yes, sign me out")
+    confirm.wait_for(timeout=10_000)
+    confirm.click()
+    page.wait_for_url(f"{signin_app.url}/**")
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
     page.context.close()
 
 
@@ -241,6 +251,8 @@ def test_hr_reads_the_audit_trail_of_these_sign_ins(browser, signin_app):
     signed = {(line["actor"], line["role"]) for line in lines if line["action"] == "sign-in"}
     assert ("p011@example.org", "hr") in signed
     assert {line["action"] for line in lines} >= {"import", "roles replaced", "sign-in"}
+    # The engineer of the test before signed out; the module's tests run in file order.
+    assert ("p082@example.org", "sign-out") in {(line["actor"], line["action"]) for line in lines}
     _open(page, signin_app, "rotations", "Rotation plan")
     expect(page.get_by_text("Your role may not run and approve plans")).to_be_visible()
     page.context.close()

@@ -16,7 +16,8 @@ const provider = new Provider(issuer, {
     client_id: config.client_id,
     client_secret: config.client_secret,
     redirect_uris: [config.redirect_uri],
-    post_logout_redirect_uris: [config.redirect_uri.replace(/oauth2callback$/, "")],
+    // Streamlit's st.logout comes back to its callback address.
+    post_logout_redirect_uris: [config.redirect_uri, config.redirect_uri.replace(/oauth2callback$/, "")],
     grant_types: ["authorization_code"],
     response_types: ["code"],
   }],
