@@ -10,6 +10,8 @@ from playwright.sync_api import Page, expect
 from tests.streamlit_page import expect_no_exception, open_page, wait_for_app
 
 pytestmark = pytest.mark.browser
+# HR sees every person in the network; a manager the people of the teams they lead.
+DEMO_IDENTITY = "hr"
 
 
 def test_network_view_renders(page: Page, app_url: str) -> None:
