@@ -24,6 +24,7 @@ from skills.ingest.loading import parse_path
 from skills.ingest.sample import SAMPLE_DIR
 from skills.plans.hiring import HiringOptions
 from skills.plans.hiring.scenarios import Scenario
+from skills.plans.rotations import Policy
 from skills.plans.succession import SuccessionOptions
 from skills.services import (
     audit,
@@ -266,6 +267,8 @@ CASES = [
     Case("rotations.committed_rotations", "read", "other", "MH",
          lambda v, w: rotations.committed_rotations(v)),
     Case("rotations.run", "read", "other", "M", lambda v, w: rotations.run(v)),
+    Case("rotations.start_plan", "read", "other", "M",
+         lambda v, w: rotations.start_plan(v, Policy()).result()),
     Case("rotations.save_plan", "write", "other", "M",
          lambda v, w: rotations.save_plan(v, *w.rotation_result)),
     Case("rotations.decide", "write", "team", "M", _decide("own_team_rotation")),
@@ -292,6 +295,7 @@ NO_STORE = {
     "data.template", "identity.read_roles", "identity.parse_roles",
     "identity.entry_problems", "mentoring.pairs_view", "jobs.submit",
     "session.open_organisation", "session.seen_by", "succession.within", "mentoring.network",
+    "rotations.plan_tables",
     "succession.export_table",
     # Takes a Caller, not a store; refusing engineers and admins is asserted below.
     "succession.visible_teams",
