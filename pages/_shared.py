@@ -133,15 +133,24 @@ def _oidc_sign_in(organisation: Organisation) -> Caller | None:
         st.button("Sign in", type="primary", on_click=st.login, key="sign-in")
         return None
     email = str(st.user.get("email") or "")
-    found = identity.identify(organisation, email)
+    # An address the provider says it has not verified could be anyone's (only an explicit
+    # false counts: Entra ID, for one, sends no such claim).
+    unverified = st.user.get("email_verified") is False
+    found = None if unverified else identity.identify(organisation, email)
     if found is None:
         if st.session_state.get(_SIGNED_IN) != f"refused {email}":
             identity.refused(organisation, email or "(no email)")
             st.session_state[_SIGNED_IN] = f"refused {email}"
         st.title("crosstrain")
-        st.warning(f"You are signed in as {email or 'a user without an email'}, but you have "
-                   f"no role in crosstrain yet. Ask {identity.whom_to_ask(organisation)} to "
-                   "add you to the roles mapping.", icon=":material/lock:")
+        if unverified:
+            st.warning(f"Your identity provider has not verified {email}, so crosstrain cannot "
+                       "tell it is yours. Verify it with your provider, then sign in again.",
+                       icon=":material/lock:")
+        else:
+            st.warning(f"You are signed in as {email or 'a user without an email'}, but you "
+                       f"have no role in crosstrain yet. Ask "
+                       f"{identity.whom_to_ask(organisation)} to add you to the roles mapping.",
+                       icon=":material/lock:")
         st.button("Sign out", on_click=st.logout, key="sign-out")
         return None
     _remember(organisation, found, "single sign-on")

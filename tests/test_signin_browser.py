@@ -32,6 +32,8 @@ USERS = [
     {"login": "soren", "email": "p002@example.org", "name": "Søren Müller"},
     {"login": "farah", "email": "p011@example.org", "name": "Farah Iyer"},
     {"login": "stranger", "email": "stranger@example.org", "name": "Not In The Mapping"},
+    # The engineer's address, but the provider has not verified it.
+    {"login": "impostor", "email": "p082@example.org", "name": "Dara?", "email_verified": False},
 ]
 ROLES = ("email,role,person_id,teams\n"
          "p082@example.org,engineer,P082,\n"
@@ -269,4 +271,15 @@ def test_someone_without_a_role_sees_only_whom_to_ask(browser, signin_app):
     expect(page.get_by_role("link", name="Coverage explorer")).to_have_count(0)
     _open(page, signin_app, "coverage", "crosstrain")
     expect(page.get_by_text("Coverage explorer")).to_have_count(0)
+    page.context.close()
+
+
+def test_an_unverified_email_gets_nothing_even_when_it_has_a_role(browser, signin_app):
+    from playwright.sync_api import expect
+
+    page = _sign_in(browser, signin_app, "impostor")
+    expect(page.get_by_text("Your identity provider has not verified p082@example.org")
+           ).to_be_visible()
+    expect(page.get_by_role("heading", name="Coverage overview")).to_have_count(0)
+    expect(page.get_by_role("link", name="Rotation requests")).to_have_count(0)
     page.context.close()

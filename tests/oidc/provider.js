@@ -31,7 +31,8 @@ const provider = new Provider(issuer, {
     return {
       accountId: id,
       async claims() {
-        return { sub: id, email: user.email, email_verified: true, name: user.name };
+        return { sub: id, email: user.email, email_verified: user.email_verified ?? true,
+                 name: user.name };
       },
     };
   },
