@@ -1,17 +1,14 @@
 import json
-import time
-from concurrent.futures import ThreadPoolExecutor, wait
 
 import pandas as pd
 import streamlit as st
 
 from pages._shared import require, store
-from skills.access import Permission
-from skills.plans import rotations, solving
 from skills.plans.rotations import figures as rotations_figures
 from skills.services import rotations as rotation_service
+from skills.services.session import Permission
 
-DEFAULTS = rotations.Policy()
+DEFAULTS = rotation_service.Policy()
 PLAN_LABELS = {
     "person_id": "Person", "name": "Name", "home_team": "Home team", "host_team": "Host team",
     "quarter": "Quarter", "request_id": "Request", "requested": "Requested",
@@ -52,14 +49,14 @@ with st.expander("Policy", expanded=False):
                                      DEFAULTS.critical_bonus, key="rp-w-critical")
     fragile_bonus = w4.number_input("Bus factor ≤ 1 bonus", 0.0, 100.0,
                                     DEFAULTS.fragile_bonus, key="rp-w-fragile")
-    solver = st.radio("Solver", solving.SOLVERS, horizontal=True, key="rp-solver",
+    solver = st.radio("Solver", rotation_service.SOLVERS, horizontal=True, key="rp-solver",
                       format_func={"highs": "HiGHS", "cbc": "CBC"}.get)
     st.caption("A priority-3 request is worth 3 × the request weight. Learning counts a "
                "rotator's interest (out of 3) in up to three skills the host team holds at "
                "practitioner level, each weighted 1 + the critical bonus + the bus-factor bonus "
                "when they apply.")
 
-policy = rotations.Policy(quarters=int(quarters), max_away_share=float(share),
+policy = rotation_service.Policy(quarters=int(quarters), max_away_share=float(share),
                           host_capacity=int(capacity), max_rotations=int(max_rotations),
                           allow_unrequested=bool(unrequested), time_limit=float(time_limit),
                           request_weight=float(request_weight),
@@ -67,25 +64,36 @@ policy = rotations.Policy(quarters=int(quarters), max_away_share=float(share),
                           critical_bonus=float(critical_bonus),
                           fragile_bonus=float(fragile_bonus), solver=solver)
 
-if st.button("Run the planner", type="primary", key="rp-run"):
-    # The solve runs in a worker (and the solver in a child process under a hard deadline),
-    # so this script can keep the progress bar moving.
-    bar = st.progress(0.0, text="Solving…")
-    started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        future = pool.submit(rotation_service.run, current, policy)
-        limit = solving.deadline_for(policy.time_limit)
-        while not future.done():
-            elapsed = time.perf_counter() - started
-            bar.progress(min(elapsed / limit, 0.99),
-                         text=f"Solving… {elapsed:.0f} s (at most {policy.time_limit:.0f} s)")
-            wait([future], timeout=0.25)
-        try:
-            st.session_state["rp-result"] = future.result()
-        except rotations.PolicyError as error:
-            st.session_state.pop("rp-result", None)
-            st.error(f"The policy is not valid: {error}.")
-    bar.empty()
+
+
+@st.fragment(run_every=0.5)
+def plan_progress() -> None:
+    """While the plan runs in the background: its progress, and a way to stop it."""
+    job = st.session_state.get("rp-job")
+    if job is None:
+        return
+    if job.done:
+        st.rerun(scope="app")
+    st.progress(job.progress(),
+                text=f"Solving… {job.elapsed():.0f} s (at most {job.limit:.0f} s)")
+    if st.button("Cancel", key="rp-cancel", disabled=job.cancelled):
+        job.cancel()
+
+
+if st.button("Run the planner", type="primary", key="rp-run",
+             disabled="rp-job" in st.session_state):
+    try:
+        st.session_state["rp-job"] = rotation_service.start_plan(current, policy)
+        st.session_state.pop("rp-result", None)
+    except rotation_service.PolicyError as error:
+        st.error(f"The policy is not valid: {error}.")
+
+running = st.session_state.get("rp-job")
+if running is not None and running.done:
+    st.session_state.pop("rp-job")
+    st.session_state["rp-result"] = running.result()
+elif running is not None:
+    plan_progress()
 
 if "rp-result" in st.session_state:
     org, result = st.session_state["rp-result"]
@@ -105,8 +113,7 @@ if "rp-result" in st.session_state:
         st.warning(finding, icon=":material/rule:")
 
     if result.found:
-        frame = rotations.plan_frame(org, result.policy, result.rotations)
-        outcomes = rotations.request_outcomes(org, result)
+        frame, outcomes = rotation_service.plan_tables(org, result)
         planned = int((outcomes["outcome"] == "planned").sum())
         m1, m2, m3, m4, m5 = st.columns(5)
         m1.metric("Rotations", len(frame))
@@ -140,6 +147,8 @@ if "rp-result" in st.session_state:
                 current, org, result, {k: f.to_json() for k, f in figures.items()})
             st.session_state.pop("rp-result")
             st.session_state["rp-version"] = version
+            # The picker below has not been drawn yet in this run: show the new version.
+            st.session_state["rp-version-pick"] = version
             st.success(f"Saved as plan version {version}.")
 
 st.divider()

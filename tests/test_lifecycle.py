@@ -19,6 +19,7 @@ from skills.ingest.sample import SAMPLE_DIR
 from skills.services import data
 from skills.services import rotations as RS
 from skills.store import Store
+from tests.streamlit_page import run_planner
 
 ALL_TEAMS = frozenset(pd.read_csv(SAMPLE_DIR / "people.csv", dtype=str)["team"])
 # A manager who leads every team: decisions are row-checked against the teams one leads.
@@ -330,7 +331,7 @@ def test_the_reload_story_through_the_pages(tmp_path: Path, monkeypatch) -> None
 
     # A manager plans and approves the rotation.
     _as(app, "manager", "pages/5_rotations.py")
-    app.button(key="rp-run").click().run()
+    run_planner(app)
     _no_failure(app)
     app.button(key="rp-save").click().run()
     assert "Saved as plan version 1." in [s.value for s in app.success]
@@ -356,7 +357,7 @@ def test_the_reload_story_through_the_pages(tmp_path: Path, monkeypatch) -> None
 
     # The manager plans again and approves again; every page still opens.
     _as(app, "manager", "pages/5_rotations.py")
-    app.button(key="rp-run").click().run()
+    run_planner(app)
     _no_failure(app)
     app.button(key="rp-save").click().run()
     assert "Saved as plan version 2." in [s.value for s in app.success]

@@ -22,6 +22,7 @@ from skills.ingest.sample import generate
 from skills.plans import rotations as R
 from skills.services import rotations as RS
 from skills.store import Store
+from tests.streamlit_page import run_planner
 
 # --- a tiny organisation where every constraint can be made to bind -------------------------
 # Teams A, B, C of four people each: at the default 25 % one person per team may be away.
@@ -434,7 +435,7 @@ def test_app_request_plan_approve(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert "R009: Serving, Q1–Q4, priority 3 — Waiting for the next plan" in app.markdown[0].value
 
     app.switch_page("pages/5_rotations.py").run()
-    app.button(key="rp-run").click().run()
+    run_planner(app)
     assert not app.exception
     assert app.success[0].value.startswith("Optimal")
     metrics = {m.label: m.value for m in app.metric}

@@ -19,8 +19,11 @@ from skills.plans.rotations import (
     plan,
     plan_frame,
     prepare,
+    request_outcomes,
 )
-from skills.services import audit
+from skills.plans.rotations import PolicyError as PolicyError
+from skills.plans.solving import SOLVERS as SOLVERS
+from skills.services import audit, jobs
 from skills.store import Store
 
 # The request page shows the rules and which statuses may still be withdrawn.
@@ -341,3 +344,18 @@ def plan_version(store: Store, version: int) -> dict[str, Any] | None:
     frame = store.read("rotation_plan_version", version=version)
     return None if frame.empty else frame.iloc[0].to_dict()
 
+
+
+# --- What the rotation plan page calls -------------------------------------------------------
+
+def start_plan(store: Store, policy: Policy) -> jobs.Job:
+    """Plan in the background (see `skills.services.jobs`): the page shows progress and may
+    cancel; `job.result()` is what `run` returns. An invalid policy is refused at once."""
+    store.caller.require(Permission.PLAN)
+    policy.validate()
+    return jobs.submit("rotation plan", policy.time_limit, run, store, policy)
+
+
+def plan_tables(org: Organisation, result: PlanResult) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The plan's rotations and the fate of every request, as the page and the CLI show them."""
+    return plan_frame(org, result.policy, result.rotations), request_outcomes(org, result)
