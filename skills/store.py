@@ -14,11 +14,13 @@ can act on. Writes within a process are serialised behind a lock.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import re
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -103,7 +105,7 @@ def _strip_comments(text: str) -> str:
     return "\n".join(line.split("--", 1)[0] for line in text.splitlines())
 
 
-@dataclass
+@dataclass(eq=False)  # identity, not value: kept in a WeakSet
 class _Shared:
     """The connection state of one store and its `as_caller` views."""
 
@@ -122,6 +124,9 @@ class _Shared:
     state: threading.Condition = field(default_factory=threading.Condition)
     reaper: threading.Thread | None = None
     mine: threading.local = field(default_factory=threading.local)
+
+    def __post_init__(self) -> None:
+        _OPEN.add(self)
 
     @property
     def wanted(self) -> Path:
@@ -248,6 +253,21 @@ class _Shared:
             self._close_locked()
             self.closed = True
             self.state.notify_all()
+
+
+# Every store still open when the interpreter exits is closed first, under its lock: otherwise
+# the linger thread (a daemon) can be inside DuckDB's close while Python finalises, and the
+# forced unwind of that thread aborts the process ("FATAL: exception not rethrown").
+_OPEN: weakref.WeakSet[_Shared] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_all() -> None:
+    for shared in list(_OPEN):
+        with contextlib.suppress(Exception), shared.state:
+            shared._close_locked()
+            shared.closed = True
+            shared.state.notify_all()
 
 
 def _apply_lock_down(connection: duckdb.DuckDBPyConnection) -> None:
