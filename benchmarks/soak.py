@@ -1,0 +1,130 @@
+"""Soak: the load mix for a long time against a 5,000-person organisation.
+
+    uv run python -m benchmarks.soak [--minutes 60] [--sessions 10] [--people 5000]
+
+The same sessions as benchmarks/load.py (engineers browsing and filing requests, managers
+planning and approving, one session re-running the planner, a cron import every few minutes),
+run as one stage for the whole duration. Reports server RSS after warm-up and at the end (must
+stay within 20 %), open file descriptors and child processes of the server (must not grow), the
+database file's size (must stay bounded: every load ends with a CHECKPOINT), and the load's own
+pass criteria except the p95 limits, which belong to the sample organisation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks.load import (
+    CHROMIUM,
+    Results,
+    cron_imports,
+    drive,
+    prepare_data,
+    report,
+    start_server,
+)
+
+RSS_GROWTH = 0.20
+
+
+@dataclass
+class Verdict:
+    failures: list[str]
+    warm_rss: float
+    end_rss: float
+    fds: tuple[int, int]
+    children: tuple[int, int]
+    db_mb: tuple[float, float]
+
+
+def judge(results: Results, warm_up: float, imports: int) -> Verdict:
+    """The soak's own criteria, from the server samples."""
+    samples = results.samples
+    if len(samples) < 2:
+        return Verdict(["too few server samples"], 0, 0, (0, 0), (0, 0), (0, 0))
+    warm = next((s for s in samples if s["t"] >= warm_up), samples[len(samples) // 2])
+    end = samples[-1]
+    failures = []
+    if end["rss_mb"] > warm["rss_mb"] * (1 + RSS_GROWTH):
+        failures.append(f"server RSS grew from {warm['rss_mb']} MB after warm-up to "
+                        f"{end['rss_mb']} MB (limit +{RSS_GROWTH:.0%})")
+    # A solve in progress holds a child and a pipe or two; more than that is a leak.
+    if end["children"] > 2:
+        failures.append(f"{end['children']} child processes left at the end")
+    if end["fds"] > warm["fds"] + 10:
+        failures.append(f"open file descriptors grew from {warm['fds']} to {end['fds']}")
+    first_db = samples[0]["db_mb"]
+    # Each load keeps its snapshot (the *_history tables), so the file grows by about one
+    # organisation per load; more than three per load means the WAL or free blocks pile up.
+    per_load = (end["db_mb"] - first_db) / max(1, imports)
+    if imports and per_load > 3 * max(first_db, 1.0):
+        failures.append(f"database grew {per_load:.1f} MB per load from {first_db} MB")
+    return Verdict(failures, warm["rss_mb"], end["rss_mb"], (warm["fds"], end["fds"]),
+                   (warm["children"], end["children"]), (first_db, end["db_mb"]))
+
+
+def soak(minutes: float, sessions: int, people: int, import_every: float,
+         warm_up: float | None = None) -> tuple[Results, Verdict, list[str]]:
+    """Run the mix; the results, the soak verdict and the load's own failures."""
+    if not CHROMIUM.exists():
+        raise SystemExit(f"{CHROMIUM} is missing: apt-get install chromium")
+    seconds = minutes * 60
+    warm_up = min(300.0, seconds / 4) if warm_up is None else warm_up
+    results = Results()
+    with tempfile.TemporaryDirectory(prefix="crosstrain-soak-") as folder:
+        data = prepare_data(Path(folder), people)
+        server = start_server(Path(folder), data)
+        stop = threading.Event()
+        threads = [threading.Thread(target=cron_imports, daemon=True,
+                                    args=(data, server.db, import_every, stop, results)),
+                   threading.Thread(target=_sample, daemon=True,
+                                    args=(server, stop, results))]
+        try:
+            for thread in threads:
+                thread.start()
+            asyncio.run(drive(server, [sessions], seconds, results))
+        finally:
+            stop.set()
+            for thread in threads:
+                thread.join(timeout=600)
+            load_failures = report(results, server, [sessions])
+            server.stop()
+    verdict = judge(results, warm_up, len(results.imports))
+    print(f"soak: {minutes} min, {sessions} sessions, {people or 'sample'} people; RSS "
+          f"{verdict.warm_rss} MB after {warm_up:.0f} s warm-up, {verdict.end_rss} MB at the "
+          f"end; fds {verdict.fds[0]} → {verdict.fds[1]}; children {verdict.children[0]} → "
+          f"{verdict.children[1]}; DB {verdict.db_mb[0]} → {verdict.db_mb[1]} MB after "
+          f"{len(results.imports)} loads", flush=True)
+    # The p95 limits are for the sample organisation; here only correctness counts.
+    load_failures = [f for f in load_failures if not f.startswith("p95")]
+    return results, verdict, load_failures
+
+
+def _sample(server: object, stop: threading.Event, results: Results) -> None:
+    from benchmarks.load import sample_server
+
+    sample_server(server, stop, 10.0, results)  # type: ignore[arg-type]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.soak")
+    parser.add_argument("--minutes", type=float, default=60)
+    parser.add_argument("--sessions", type=int, default=10)
+    parser.add_argument("--people", type=int, default=5000)
+    parser.add_argument("--import-every", type=float, default=300)
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    _, verdict, load_failures = soak(args.minutes, args.sessions, args.people,
+                                     args.import_every)
+    failures = verdict.failures + load_failures
+    print("PASS" if not failures else "FAIL:\n  " + "\n  ".join(failures), flush=True)
+    return 0 if not failures else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
