@@ -558,6 +558,15 @@ def app_db(monkeypatch, store):
     return store.path
 
 
+def analysed(path) -> tuple[su.SuccessionPlan, set[str]]:
+    """The analysis and the teams of the stored organisation, from a store closed after."""
+    opened = Store(path)
+    try:
+        return service.analyse(opened), set(opened.dataset().people["team"])
+    finally:
+        opened.close()
+
+
 def run_page(role: str) -> AppTest:
     app = AppTest.from_file(str(ROOT / "pages" / "8_succession.py"), default_timeout=60)
     app.session_state["role"] = role
@@ -568,7 +577,7 @@ def test_page_for_hr_shows_slates_impact_bench_and_two_downloads(app_db):
     app = run_page("hr")
     assert not app.exception and not app.error
     metrics = {m.label: m.value for m in app.metric}
-    expected = service.analyse(Store(app_db))
+    expected, _ = analysed(app_db)
     assert metrics["Key people"] == str(len(expected.key_people))
     assert metrics["Without a successor"] == "0"
     assert len(app.get("download_button")) == 2
@@ -584,10 +593,10 @@ def test_page_for_a_manager_shows_the_teams_they_lead_and_no_download(app_db):
     assert not app.exception and not app.error
     lead = next(c for c in app.caption if c.value.startswith("Your teams: "))
     teams = set(lead.value.removeprefix("Your teams: ").split(", "))
-    assert teams and teams <= set(Store(app_db).dataset().people["team"])
+    expected, stored_teams = analysed(app_db)
+    assert teams and teams <= stored_teams
     keys = app.dataframe[0].value
     assert set(keys["team"]) <= teams
-    expected = service.analyse(Store(app_db))
     assert len(keys) == expected.key_people["team"].isin(teams).sum()
     assert not app.get("download_button")
     assert any("HR exports succession plans" in i.value for i in app.info)
