@@ -80,6 +80,12 @@ def plan_progress() -> None:
         job.cancel()
 
 
+# A finished job is collected before the button is drawn, so the button is live again.
+running = st.session_state.get("rp-job")
+if running is not None and running.done:
+    st.session_state.pop("rp-job")
+    st.session_state["rp-result"] = running.result()
+
 if st.button("Run the planner", type="primary", key="rp-run",
              disabled="rp-job" in st.session_state):
     try:
@@ -88,11 +94,7 @@ if st.button("Run the planner", type="primary", key="rp-run",
     except rotation_service.PolicyError as error:
         st.error(f"The policy is not valid: {error}.")
 
-running = st.session_state.get("rp-job")
-if running is not None and running.done:
-    st.session_state.pop("rp-job")
-    st.session_state["rp-result"] = running.result()
-elif running is not None:
+if "rp-job" in st.session_state:
     plan_progress()
 
 if "rp-result" in st.session_state:
@@ -176,7 +178,9 @@ if not pending.empty:
             row = pending.loc[i]
             why = (f"request {row['request_id']}" if not pd.isna(row["request_id"])
                    else "unrequested")
-            return (f"{row['name']}: {row['home_team']} → {row['host_team']}, "
+            # Names outside the manager's teams are not shown; the id still tells them apart.
+            who = row["person_id"] if pd.isna(row["name"]) else row["name"]
+            return (f"{who}: {row['home_team']} → {row['host_team']}, "
                     f"Q{row['quarter']} ({why})")
 
         chosen = st.selectbox("Rotation", options, format_func=describe, key="rp-decide-pick")

@@ -1,6 +1,6 @@
 import streamlit as st
 
-from pages._shared import caller, store
+from pages._shared import caller, denied_words, store
 from skills.plans.hiring import figures as hiring_figures
 from skills.services import coverage
 from skills.services import hiring as hiring_service
@@ -26,7 +26,7 @@ who = caller()
 may_plan = who.can(Permission.PLAN)
 may_export = who.can(Permission.EXPORT_PERSONAL)
 if not (may_plan or may_export):
-    st.info(f"Your role may not {Permission.PLAN.value}. Ask a manager or HR.")
+    st.info(denied_words(who.role.value, Permission.PLAN.value))
     st.stop()
 
 current = store()

@@ -243,8 +243,16 @@ def require(permission: Permission) -> bool:
     """Show why the page is closed to this caller; True when they may go on."""
     if caller().can(permission):
         return True
-    st.info(f"Your role may not {permission.value}. Ask a manager or HR.")
+    st.info(denied_words(caller().role.value, permission.value))
     return False
+
+
+def denied_words(role: str, doing: str) -> str:
+    """Why a page is closed, and whom to ask: never send HR to "a manager or HR"."""
+    if role == "engineer":
+        return f"Your role may not {doing}. Ask your manager if you need to."
+    return (f"Your role may not {doing}. If your work needs it, ask an administrator to change "
+            "your role.")
 
 
 log = logging.getLogger("crosstrain")

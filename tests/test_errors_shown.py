@@ -69,3 +69,13 @@ def _listeners(table: str, port: int) -> list[str]:
     """Local addresses (hex, as the kernel lists them) listening on `port`."""
     rows = [line.split() for line in Path(table).read_text().splitlines()[1:]]
     return [row[1] for row in rows if row[1].endswith(f":{port:04X}") and row[3] == "0A"]
+
+
+def test_nobody_is_sent_to_ask_a_manager_or_hr_for_what_they_cannot_do() -> None:
+    from pages._shared import denied_words
+
+    for role in ("manager", "hr", "admin"):
+        words = denied_words(role, "run and approve plans")
+        assert words.startswith("Your role may not run and approve plans.")
+        assert "manager or HR" not in words and "administrator" in words
+    assert "your manager" in denied_words("engineer", "run and approve plans")
