@@ -115,7 +115,7 @@ if "rp-result" in st.session_state:
         st.warning(finding, icon=":material/rule:")
 
     if result.found:
-        frame, outcomes = rotation_service.plan_tables(org, result)
+        frame, outcomes = rotation_service.plan_tables(current, org, result)
         planned = int((outcomes["outcome"] == "planned").sum())
         m1, m2, m3, m4, m5 = st.columns(5)
         m1.metric("Rotations", len(frame))

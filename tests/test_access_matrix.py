@@ -269,6 +269,8 @@ CASES = [
     Case("rotations.run", "read", "other", "M", lambda v, w: rotations.run(v)),
     Case("rotations.start_plan", "read", "other", "M",
          lambda v, w: rotations.start_plan(v, Policy()).result()),
+    Case("rotations.plan_tables", "read", "team", "MH",
+         lambda v, w: rotations.plan_tables(v, *w.rotation_result)),
     Case("rotations.save_plan", "write", "other", "M",
          lambda v, w: rotations.save_plan(v, *w.rotation_result)),
     Case("rotations.decide", "write", "team", "M", _decide("own_team_rotation")),
@@ -295,7 +297,6 @@ NO_STORE = {
     "data.template", "identity.read_roles", "identity.parse_roles",
     "identity.entry_problems", "mentoring.pairs_view", "jobs.submit",
     "session.open_organisation", "session.seen_by", "succession.within", "mentoring.network",
-    "rotations.plan_tables",
     "succession.export_table",
     # Takes a Caller, not a store; refusing engineers and admins is asserted below.
     "succession.visible_teams",

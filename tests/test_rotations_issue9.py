@@ -161,3 +161,22 @@ def test_cli_says_which_commitment_no_longer_fits(store: Store) -> None:
     assert code == 0
     assert json.loads(stdout.strip().splitlines()[-1])["status"] == "optimal"
     assert "no longer fits" in err and ADVICE in err
+
+
+def test_a_managers_live_plan_names_only_the_people_of_their_teams(store) -> None:
+    # Found in the browser walk-through: before saving, a manager saw every rotator's name.
+    from skills.access import Caller, Role
+    from skills.services import rotations as RS
+
+    org, result = RS.run(store)
+    manager = store.as_caller(Caller(Role.MANAGER, "P002", teams=frozenset({"Feature Store"})))
+    frame, outcomes = RS.plan_tables(manager, org, result)
+    hr_frame, _ = RS.plan_tables(store, org, result)
+    assert len(frame) == len(hr_frame) and hr_frame["name"].notna().all()
+    theirs = (frame["home_team"] == "Feature Store") | (frame["host_team"] == "Feature Store")
+    assert frame.loc[theirs, "name"].notna().all()
+    assert frame.loc[~theirs, "name"].isna().all() and (~theirs).any()
+    homes = dict(zip(store.dataset().people["person_id"], store.dataset().people["team"],
+                     strict=True))
+    outside = outcomes["person_id"].map(homes) != "Feature Store"
+    assert outcomes.loc[outside, "name"].isna().all()

@@ -356,6 +356,22 @@ def start_plan(store: Store, policy: Policy) -> jobs.Job:
     return jobs.submit("rotation plan", policy.time_limit, run, store, policy)
 
 
-def plan_tables(org: Organisation, result: PlanResult) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The plan's rotations and the fate of every request, as the page and the CLI show them."""
-    return plan_frame(org, result.policy, result.rotations), request_outcomes(org, result)
+def plan_tables(store: Store, org: Organisation,
+                result: PlanResult) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The plan's rotations and the fate of every request, as the caller may see them: HR
+    everything; a manager every row (to judge the plan) with names only for people leaving or
+    joining the teams they lead, as for a saved plan (`plan_rotations`)."""
+    _require_plan_reader(store)
+    frame = plan_frame(org, result.policy, result.rotations)
+    outcomes = request_outcomes(org, result)
+    caller = store.caller
+    if caller.sees_everyone:
+        return frame, outcomes
+    mine = [caller.leads(h, t) or p == caller.person_id for p, h, t in
+            zip(frame["person_id"], frame["home_team"], frame["host_team"], strict=True)]
+    asked = [caller.leads(org.home.get(p, ""), org.home.get(p, "")) or p == caller.person_id
+             for p in outcomes["person_id"]]
+    return (frame.assign(name=frame["name"].where(mine, None)),
+            outcomes.assign(name=outcomes["name"].where(asked, None),
+                            reason=outcomes["reason"].where(
+                                asked, "the reason is for that team's manager")))
