@@ -42,7 +42,6 @@ def _route_through_app_py() -> None:
         st.rerun()
 
 
-_route_through_app_py()
 
 
 def db_path() -> Path:
@@ -269,3 +268,9 @@ def run_guarded(run: Callable[[], None]) -> None:
         st.error(f"Something went wrong on this page (reference {reference}). Nothing you had "
                  "saved is lost. Reload the page; if it happens again, give the reference to "
                  "whoever runs crosstrain.", icon=":material/error:")
+
+
+# Last, once every name above exists: the rerun this may raise ends this first import, and a
+# second visitor importing at the same moment must still find everything (it once got
+# "cannot import name 'run_guarded'" from a half-run module).
+_route_through_app_py()

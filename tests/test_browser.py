@@ -60,7 +60,7 @@ def test_bad_upload_lists_its_problems_and_changes_nothing(page: Page, app_url: 
                                                  "X9,zz-quantum,2\n")]
     _upload(page, bad)
     expect(page.get_by_text("2 problems found; the stored dataset is unchanged.")).to_be_visible()
-    problems = page.get_by_test_id("stDataFrame")
+    problems = page.get_by_test_id("stDataFrame").first  # the problem list, above the history
     expect(problems).to_be_visible()
     expect(page.get_by_role("button", name="Replace the stored dataset")).to_have_count(0)
     page.reload()
@@ -78,7 +78,7 @@ def test_good_upload_changes_the_coverage_page(page: Page, app_url: str):
     expect(page.get_by_text("Stored now: 2 people, 1 team, 1 skill")).to_be_visible()
 
     open_page(page, app_url, "")
-    expect(page.get_by_text("2 people, 1 team, 1 skill · loaded from")).to_be_visible()
+    expect(page.get_by_text("2 people, 1 team, 1 skill · snapshot")).to_be_visible()
     key_people = page.get_by_test_id("stMetric").filter(has_text="Key people")
     expect(key_people.get_by_test_id("stMetricValue")).to_have_text("1")  # Ada, sole expert
     open_page(page, app_url, "coverage")
