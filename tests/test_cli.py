@@ -110,3 +110,15 @@ def test_a_database_held_by_another_process_is_reported_plainly(tmp_path):
     assert result.returncode == 6  # busy, try again (skills.cli.EXIT_BUSY)
     assert "busy with another import or another crosstrain process" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_plan_rotations_imports_only_its_own_planner():
+    # A 1 s time limit lost seconds to importing the other planners' solvers (issue 13).
+    script = ("import sys; from skills.cli import _register_planners; "
+              "_register_planners('rotations'); "
+              "print(sorted(m for m in ('skills.cli.rotations', 'skills.cli.mentoring', "
+              "'skills.cli.hiring') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "['skills.cli.rotations']"

@@ -96,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Only `plan` (and the help that lists it) needs the planners and their solvers: a load or
     # a request should neither wait for those imports nor depend on them.
     if not argv or argv[0] in ("plan", "-h", "--help"):
-        _register_planners()
+        _register_planners(argv[1] if len(argv) > 1 and argv[0] == "plan" else None)
     args = build_parser().parse_args(argv)
     try:
         return int(args.handler(args))
@@ -121,11 +121,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_DISK_FULL
 
 
-def _register_planners() -> None:
-    """Import the planner modules that exist; each registers its `plan` subcommand."""
-    for module in PLANNER_MODULES:
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as error:
-            if error.name != module:
-                raise
+def _register_planners(wanted: str | None = None) -> None:
+    """Import the planner modules; each registers its `plan` subcommand. `plan rotations`
+    imports only the rotation planner: the others' solvers cost seconds of a time limit."""
+    chosen = f"skills.cli.{wanted}"
+    for module in (chosen,) if chosen in PLANNER_MODULES else PLANNER_MODULES:
+        importlib.import_module(module)
