@@ -180,3 +180,18 @@ def test_a_managers_live_plan_names_only_the_people_of_their_teams(store) -> Non
                      strict=True))
     outside = outcomes["person_id"].map(homes) != "Feature Store"
     assert outcomes.loc[outside, "name"].isna().all()
+
+
+def test_the_timeline_keeps_masked_rotators_apart_by_id(store) -> None:
+    from skills.access import Caller, Role
+    from skills.plans.rotations import figures
+    from skills.services import rotations as RS
+
+    org, result = RS.run(store)
+    manager = store.as_caller(Caller(Role.MANAGER, "P002", teams=frozenset({"Feature Store"})))
+    frame, _ = RS.plan_tables(manager, org, result)
+    labels = list(figures.timeline(frame, result.policy.quarters).data[0].y[1])
+    labels += [y for trace in figures.timeline(frame, result.policy.quarters).data[1:]
+               for y in trace.y[1]]
+    assert not [label for label in labels if label.startswith(("None", "nan"))]
+    assert len(set(labels)) == len(frame)

@@ -29,7 +29,10 @@ def timeline(plan: pd.DataFrame, quarters: int) -> go.Figure:
     """
     if plan.empty:
         return empty_figure("The plan has no rotations")
-    frame = plan.sort_values(["host_team", "quarter", "name"]).reset_index(drop=True)
+    # A name the viewer may not see is left out of the frame; the id still keeps rows apart.
+    shown = plan["name"].where(plan["name"].notna(), plan["person_id"])
+    frame = (plan.assign(name=shown).sort_values(["host_team", "quarter", "name"])
+             .reset_index(drop=True))
     labels = [[host for host in frame["host_team"]],
               [f"{name} ({home})" for name, home in zip(frame["name"], frame["home_team"],
                                                         strict=True)]]
