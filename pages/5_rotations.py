@@ -94,8 +94,12 @@ if st.button("Run the planner", type="primary", key="rp-run",
     except rotation_service.PolicyError as error:
         st.error(f"The policy is not valid: {error}.")
 
+# The progress fragment always gets its own slot, so the result drawn after it never takes
+# the place a fragment held in the run before (the browser dropped the status line there).
+progress_slot = st.container()
 if "rp-job" in st.session_state:
-    plan_progress()
+    with progress_slot:
+        plan_progress()
 
 if "rp-result" in st.session_state:
     org, result = st.session_state["rp-result"]

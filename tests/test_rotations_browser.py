@@ -38,7 +38,8 @@ def test_engineer_requests_and_manager_approves(page: Page, app_url: str) -> Non
     open_page(page, app_url, "rotations")
     page.get_by_role("button", name="Run the planner").click()
     wait_for_app(page, timeout=60_000)
-    expect(page.get_by_text(re.compile(r"^Optimal"))).to_be_visible()
+    # The plan runs in the background; its progress fragment reruns the page when it is done.
+    expect(page.get_by_text(re.compile(r"^Optimal"))).to_be_visible(timeout=60_000)
     expect(page.get_by_test_id("stPlotlyChart").first).to_be_visible()
     page.get_by_role("button", name="Save as a plan version for approval").click()
     wait_for_app(page)
