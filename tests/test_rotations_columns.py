@@ -59,6 +59,7 @@ def full_model_optimum(dataset: Dataset, policy: R.Policy) -> float:
                     if h != home[p]:
                         triple(p, h, q)
     answers_of: dict[tuple[str, str, int], list[pulp.LpVariable]] = defaultdict(list)
+    honoured: list[pulp.LpVariable] = []
     for request in org.requests:
         if request.host_team:
             options = [request.host_team] if request.host_team in size else []
@@ -69,6 +70,7 @@ def full_model_optimum(dataset: Dataset, policy: R.Policy) -> float:
         window = [q for q in quarters if request.earliest <= q <= request.latest]
         y = problem.add_variable(f"y_{request.request_id}", 0, 1, cat=pulp.LpBinary)
         objective.append((y, policy.request_weight * request.priority))
+        honoured.append(y)
         zs = []
         for h in options:
             for q in window:
@@ -80,6 +82,15 @@ def full_model_optimum(dataset: Dataset, policy: R.Policy) -> float:
     for key, zs in answers_of.items():
         problem += pulp.lpSum(zs) <= triple(*key)
     problem += pulp.LpAffineExpression(objective)
+    # Rule 6: rotations that answer no honoured request, at most max_unrequested of them, or
+    # (None) no more than the honoured requests; none when unrequested rotations are off.
+    unrequested = pulp.lpSum(x.values()) - pulp.lpSum(honoured)
+    if not policy.allow_unrequested:
+        problem += unrequested <= 0
+    elif policy.max_unrequested is None:
+        problem += unrequested <= pulp.lpSum(honoured)
+    else:
+        problem += unrequested <= policy.max_unrequested
     by_person: dict[str, list] = defaultdict(list)
     by_person_quarter: dict[tuple[str, int], list] = defaultdict(list)
     by_host: dict[tuple[str, int], list] = defaultdict(list)
@@ -114,14 +125,15 @@ def full_model_optimum(dataset: Dataset, policy: R.Policy) -> float:
 @given(people=st.integers(8, 36), teams=st.integers(2, 6), seed=st.integers(0, 10_000),
        share=st.sampled_from([0.25, 0.34, 0.5]), capacity=st.integers(1, 3),
        rotations=st.integers(1, 2), quarters=st.integers(1, 3),
-       unrequested=st.booleans())
+       unrequested=st.booleans(), cap=st.sampled_from([None, 0, 1, 3, 1000]))
 def test_optimal_means_optimal_for_the_full_model(people: int, teams: int, seed: int,
                                                   share: float, capacity: int, rotations: int,
-                                                  quarters: int, unrequested: bool) -> None:
+                                                  quarters: int, unrequested: bool,
+                                                  cap: int | None) -> None:
     dataset = generate(people=people, teams=teams, skills=10, seed=seed, requests=people // 3)
     policy = R.Policy(quarters=quarters, max_away_share=share, host_capacity=capacity,
                       max_rotations=rotations, allow_unrequested=unrequested,
-                      time_limit=20, gap_rel=0.0, candidate_hosts=1)
+                      max_unrequested=cap, time_limit=20, gap_rel=0.0, candidate_hosts=1)
     best = full_model_optimum(dataset, policy)
     result = R.plan(dataset, policy)
     assert result.status == "optimal"
@@ -132,11 +144,12 @@ def test_optimal_means_optimal_for_the_full_model(people: int, teams: int, seed:
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(people=st.integers(20, 60), seed=st.integers(0, 10_000),
-       gap=st.sampled_from([0.005, 0.02, 0.1]))
+       gap=st.sampled_from([0.005, 0.02, 0.1]), cap=st.sampled_from([None, 2, 1000]))
 def test_the_bound_holds_and_optimal_is_within_the_tolerance(people: int, seed: int,
-                                                             gap: float) -> None:
+                                                             gap: float,
+                                                             cap: int | None) -> None:
     dataset = generate(people=people, teams=4, skills=12, seed=seed, requests=people // 4)
-    policy = R.Policy(time_limit=20, gap_rel=gap, candidate_hosts=0)
+    policy = R.Policy(time_limit=20, gap_rel=gap, candidate_hosts=0, max_unrequested=cap)
     best = full_model_optimum(dataset, policy)
     result = R.plan(dataset, policy)
     assert result.found and result.objective is not None
@@ -150,13 +163,15 @@ def test_the_bound_holds_and_optimal_is_within_the_tolerance(people: int, seed: 
 
 def test_the_old_restriction_no_longer_limits_the_plan(sample_dataset: Dataset) -> None:
     # Issue 15: three best hosts per person gave 473.75 on the sample, reported optimal;
-    # the full model's optimum is 502.69.
-    policy = R.Policy()
-    result = R.plan(sample_dataset, policy)
-    assert result.status == "optimal"
-    assert result.objective == pytest.approx(full_model_optimum(sample_dataset, policy),
-                                             abs=TOLERANCE)
-    assert result.message == "Optimal: no better plan exists under this policy."
+    # the full model's optimum is 502.69 (without a cap on unrequested rotations).
+    for policy in (R.Policy(max_unrequested=1000), R.Policy()):
+        result = R.plan(sample_dataset, policy)
+        assert result.status == "optimal"
+        assert result.objective == pytest.approx(full_model_optimum(sample_dataset, policy),
+                                                 abs=TOLERANCE)
+        assert result.message.startswith("Optimal: no better plan exists under this policy. "
+                                         "It adds ")
+    assert result.objective < 502.69 - 1   # the default cap binds on the sample
 
 
 # --- the pieces the bound rests on -------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The rotation checker: the five hard rules, in plain Python, independent of the model.
+"""The rotation checker: the six hard rules, in plain Python, independent of the model.
 
 `check_plan` re-checks every plan before anyone sees it. `Ledger` keeps the same rules
 incrementally for a plan under construction and says, in words a manager can act on, why one
@@ -23,7 +23,7 @@ from skills.taxonomy import LEVELS
 
 
 def check_plan(org: RotationOrg, policy: Policy, plan: Sequence[Rotation]) -> list[Violation]:
-    """Every breach of the five hard rules in `plan`; empty when the plan is sound."""
+    """Every breach of the six hard rules in `plan`; empty when the plan is sound."""
     found: list[Violation] = []
     per_person_quarter: dict[tuple[str, int], int] = defaultdict(int)
     per_person: dict[str, int] = defaultdict(int)
@@ -72,6 +72,19 @@ def check_plan(org: RotationOrg, policy: Policy, plan: Sequence[Rotation]) -> li
         if count > policy.host_capacity:
             found.append(Violation(4, f"{host} hosts {count} rotators in Q{quarter}, more than "
                                       f"{policy.host_capacity}"))
+    # Rule 6, counted from the plan itself: rotations proposed now that answer no request.
+    free = sum(1 for r in plan if not r.committed and r.request_id is None)
+    requested = sum(1 for r in plan if not r.committed and r.request_id is not None)
+    if not policy.allow_unrequested and free:
+        found.append(Violation(6, f"the plan proposes {free} unrequested rotation(s), and the "
+                                  "policy allows none"))
+    elif policy.allow_unrequested and policy.max_unrequested is not None:
+        if free > policy.max_unrequested:
+            found.append(Violation(6, f"the plan proposes {free} unrequested rotations, more "
+                                      f"than the {policy.max_unrequested} the policy allows"))
+    elif policy.allow_unrequested and free > requested:
+        found.append(Violation(6, f"the plan proposes {free} unrequested rotations, more than "
+                                  f"the {requested} that answer requests"))
     for target in org.targets:
         for quarter in range(1, policy.quarters + 1):
             present = len(target.qualified - away.get((target.team, quarter), set()))

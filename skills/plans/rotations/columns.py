@@ -24,6 +24,15 @@ Rows (all present from the start, so every dual exists; an empty row's dual is 0
   Hall rows:           sum_{r in S} y_r - sum of the x answering any r in S <= 0 for every set S
                        of two or more requests of one person whose answers overlap, so one
                        rotation never counts for two requests.
+  unrequested cap:     sum of the x that are not commitments - k * sum_r y_r <= cap, with k = 1
+                       and cap = max_unrequested, or k = 2 and cap = 0 for "no more than the
+                       requested ones; cap = 0 and k = 1 when none is allowed.
+
+The cap row counts every honoured request as taking one rotation out of the unrequested ones.
+Every plan the checker accepts meets it (its linked requests are at least the y it sets), so
+the model is a relaxation of rule 6 and its bound holds; it is exact unless an approved
+rotation answers an open request, and any plan it proposes is re-checked before it is shown.
+Its dual prices every x too (`reduced_costs`).
 """
 
 from __future__ import annotations
@@ -31,6 +40,7 @@ from __future__ import annotations
 import itertools
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,6 +91,9 @@ class Space:
     option_key: np.ndarray
     hall: list[list[int]]        # sets of request indexes, one Hall row each
     unrequested: bool            # False: only request triples exist in the full model
+    cap: int = 0                 # right-hand side of the unrequested cap row
+    cap_per_request: float = 1.0  # k: what each honoured request takes off the row
+    committed_keys: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     row: dict[str, int] = field(default_factory=dict)   # row block offsets
     rows: int = 0
 
@@ -97,7 +110,7 @@ class Space:
         return int(self.allowed.sum()) * self.quarters
 
 
-def space(org: RotationOrg, policy: Policy) -> Space:
+def space(org: RotationOrg, policy: Policy, commitments: Sequence[Rotation] = ()) -> Space:
     base = org.base
     n_p, n_t, n_q = base.n_people, base.n_teams, policy.quarters
     value = learning_matrix(org, policy) - policy.rotation_cost
@@ -133,6 +146,19 @@ def space(org: RotationOrg, policy: Policy) -> Space:
                  policy.host_capacity, policy.max_rotations, np.zeros(0, np.int64),
                  np.zeros(0), [], np.zeros(0, np.int64), np.zeros(0, np.int64), [],
                  policy.allow_unrequested)
+    if not policy.allow_unrequested:
+        made.cap, made.cap_per_request = 0, 1.0
+    elif policy.max_unrequested is None:
+        made.cap, made.cap_per_request = 0, 2.0
+    else:
+        made.cap, made.cap_per_request = policy.max_unrequested, 1.0
+    codes = [(org.person_codes.get(c.person_id), org.team_codes.get(c.host_team), c.quarter)
+             for c in commitments]
+    codes = [c for c in codes if c[0] is not None and c[1] is not None]
+    if codes:
+        made.committed_keys = np.unique(made.key(np.array([c[0] for c in codes]),
+                                                 np.array([c[1] for c in codes]),
+                                                 np.array([c[2] for c in codes])))
     for request in org.requests:
         p = org.person_codes[request.person_id]
         hosts = [org.team_codes[h] for h in request_hosts(org, request)
@@ -166,7 +192,8 @@ def space(org: RotationOrg, policy: Policy) -> Space:
                     made.hall.append(list(subset))
     blocks = [("person", n_p), ("person_quarter", n_p * n_q if policy.max_rotations > 1 else 0),
               ("target", len(slack) * n_q), ("away", n_t * n_q), ("host", n_t * n_q),
-              ("request", len(ids)), ("hall", len(made.hall))]
+              ("request", len(ids)), ("hall", len(made.hall)),
+              ("cap", 1)]
     offset = 0
     for name, size in blocks:
         made.row[name] = offset
@@ -196,6 +223,7 @@ def row_upper(s: Space) -> np.ndarray:
     upper[r["target"]:r["away"]] = np.repeat(s.slack, s.quarters)
     upper[r["away"]:r["host"]] = np.repeat(s.away_cap, s.quarters)
     upper[r["host"]:r["request"]] = s.host_cap
+    upper[r["cap"]] = s.cap
     return upper
 
 
@@ -217,6 +245,11 @@ def x_columns(s: Space, keys: np.ndarray) -> sp.csc_matrix:
         cols.append(targets.row)
         rows.append(s.row["target"] + targets.col * s.quarters + q0[targets.row])
         values.append(np.ones(targets.nnz))
+    # Commitments were decided earlier: they do not count towards the cap.
+    counted = ~np.isin(keys, s.committed_keys)
+    cols.append(np.flatnonzero(counted))
+    rows.append(np.full(int(counted.sum()), s.row["cap"]))
+    values.append(np.ones(int(counted.sum())))
     # Request rows: -1 where the triple answers the request; Hall rows: -1 once per set.
     lo = np.searchsorted(s.option_key, keys, side="left")
     counts = np.searchsorted(s.option_key, keys, side="right") - lo
@@ -245,8 +278,12 @@ def y_columns(s: Space) -> sp.csc_matrix:
     for h, subset in enumerate(s.hall):
         rows.append(np.full(len(subset), s.row["hall"] + h))
         cols.append(np.array(subset))
-    data = np.ones(sum(len(r) for r in rows))
-    return sp.csc_matrix((data, (np.concatenate(rows), np.concatenate(cols))),
+    data = [np.ones(len(r)) for r in rows]
+    if n:
+        rows.append(np.full(n, s.row["cap"]))
+        cols.append(np.arange(n))
+        data.append(np.full(n, -s.cap_per_request))
+    return sp.csc_matrix((np.concatenate(data), (np.concatenate(rows), np.concatenate(cols))),
                          shape=(s.rows, n))
 
 
@@ -294,6 +331,8 @@ def reduced_costs(s: Space, duals: np.ndarray) -> np.ndarray:
     if s.qualified.shape[1]:
         per_pq = per_pq + s.qualified @ duals[r["target"]:r["away"]].reshape(-1, q)
     host = duals[r["host"]:r["request"]].reshape(s.teams, q)
+    # No omitted triple is a commitment (those are columns from the start): each counts.
+    per_pq = per_pq + duals[r["cap"]]
     out = s.value[:, :, None] - per_pq[:, None, :] - host[None, :, :]
     out[~s.allowed] = -np.inf
     if not s.unrequested:

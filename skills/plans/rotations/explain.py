@@ -163,6 +163,32 @@ def conflicts(org: RotationOrg, policy: Policy, commitments: Sequence[Rotation],
                      "policy or revisit an approval."]
 
 
+def unrequested_words(org: RotationOrg, policy: Policy, plan: Sequence[Rotation]) -> str:
+    """How many rotations nobody asked for the plan adds, the cap, and the growth they bring."""
+    free = [r for r in plan if not r.committed and r.request_id is None]
+    requested = sum(1 for r in plan if not r.committed and r.request_id is not None)
+    if not policy.allow_unrequested:
+        return "It proposes only rotations that answer requests (unrequested ones are off)."
+    cap = (f"as many as the {requested} that answer requests" if policy.max_unrequested is None
+           else f"the policy allows {policy.max_unrequested}")
+    if not free:
+        return f"It adds no unrequested rotation ({cap})."
+    grown = [(r.person_id, skill) for r in free
+             for skill in learnable(org, r.person_id, r.host_team, policy)]
+    critical = [s for _, s in grown if org.critical.get(s)]
+    fragile = sorted({s for s in critical if org.holders.get(s, 0) <= 1},
+                     key=lambda s: org.skill_names.get(s, s))
+    words = (f"It adds {len(free)} unrequested rotation{'s' if len(free) != 1 else ''} "
+             f"({cap}) for the growth they bring: {len(grown)} skill"
+             f"{'s' if len(grown) != 1 else ''} learned by people who want to learn them, "
+             f"{len(critical)} of them critical")
+    if fragile:
+        names = ", ".join(org.skill_names.get(s, s) for s in fragile[:4])
+        more = f" and {len(fragile) - 4} more" if len(fragile) > 4 else ""
+        words += f", among them {names}{more}, held by at most one person today"
+    return words + "."
+
+
 # --- tables for the pages, the CLI and the store ---------------------------------------------
 
 PLAN_COLUMNS = ("person_id", "name", "home_team", "host_team", "quarter", "request_id",

@@ -15,7 +15,14 @@ from dataclasses import replace
 import numpy as np
 
 from skills.plans.rotations.columns import Space, initial_keys, space
-from skills.plans.rotations.model import Policy, Request, Rotation, RotationOrg, answers
+from skills.plans.rotations.model import (
+    Policy,
+    Request,
+    Rotation,
+    RotationOrg,
+    answers,
+    learning_matrix,
+)
 
 
 class Slots:
@@ -73,9 +80,9 @@ def greedy(org: RotationOrg, policy: Policy, commitments: Sequence[Rotation] = (
 
     Returns the plan and the commitments that did not fit.
     """
-    s = space(org, policy) if s is None else s
+    s = space(org, policy, commitments) if s is None else s
     keys = initial_keys(org, policy, s, list(commitments)) if keys is None else keys
-    return _fill(org, s, commitments, keys, np.zeros(len(keys)))
+    return _fill(org, policy, s, commitments, keys, np.zeros(len(keys)))
 
 
 def guided(org: RotationOrg, policy: Policy, commitments: Sequence[Rotation], s: Space,
@@ -85,11 +92,11 @@ def guided(org: RotationOrg, policy: Policy, commitments: Sequence[Rotation], s:
     Commitments first, then requests (each in the option the LP likes most), then the columns
     the LP uses, most used first, then the rest by learning.
     """
-    return _fill(org, s, commitments, keys, lp)[0]
+    return _fill(org, policy, s, commitments, keys, lp)[0]
 
 
-def _fill(org: RotationOrg, s: Space, commitments: Sequence[Rotation], keys: np.ndarray,
-          lp: np.ndarray) -> tuple[list[Rotation], list[Rotation]]:
+def _fill(org: RotationOrg, policy: Policy, s: Space, commitments: Sequence[Rotation],
+          keys: np.ndarray, lp: np.ndarray) -> tuple[list[Rotation], list[Rotation]]:
     slots = Slots(s)
     kept: list[Rotation] = []
     unplaced = []
@@ -111,13 +118,36 @@ def _fill(org: RotationOrg, s: Space, commitments: Sequence[Rotation], keys: np.
     order = np.concatenate([first, rest])
     extra = []
     count, most = slots.count, s.max_rotations
+    room = policy.unrequested_limit(len(placed))
     for p, h, q, gain in zip(person[order].tolist(), host[order].tolist(),
                              quarter[order].tolist(), value[order].tolist(), strict=True):
+        if len(extra) >= room:
+            break
         # Most candidates belong to someone already placed: skip them before the full check.
         if count[p] < most and gain > 0 and slots.fits(p, h, q):
             slots.add(p, h, q)
             extra.append(_rotation(org, p, h, q))
-    return link_requests(org, kept + placed + extra), unplaced
+    return within_cap(org, policy, link_requests(org, kept + placed + extra)), unplaced
+
+
+def within_cap(org: RotationOrg, policy: Policy, plan: Sequence[Rotation]) -> list[Rotation]:
+    """The plan without its least valuable new unrequested rotations beyond the policy's cap.
+
+    Leaving a rotation out never breaks another rule (they all limit who is away or hosted),
+    and an unrequested rotation answers no request, so the requested ones stay as they are.
+    """
+    rotations = list(plan)
+    free = [r for r in rotations if not r.committed and r.request_id is None]
+    requested = sum(1 for r in rotations if not r.committed and r.request_id is not None)
+    room = policy.unrequested_limit(requested)
+    if len(free) <= room:
+        return rotations
+    value = learning_matrix(org, policy)
+    codes = org.person_codes, org.team_codes
+    free.sort(key=lambda r: (-value[codes[0][r.person_id], codes[1][r.host_team]],
+                             r.person_id, r.quarter, r.host_team))
+    dropped = set(free[room:])
+    return [r for r in rotations if r not in dropped]
 
 
 def _add_requests(org: RotationOrg, s: Space, slots: Slots, plan: Sequence[Rotation],

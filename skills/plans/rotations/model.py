@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 import numpy as np
@@ -29,6 +29,7 @@ CONSTRAINTS: dict[int, str] = {
     3: "at most the allowed share of a team away",
     4: "host capacity",
     5: "request host team and window",
+    6: "at most the allowed number of unrequested rotations",
 }
 # A skill request names no host team: any team holding the skill at practitioner level may host.
 ANY_TEAM = ""
@@ -52,6 +53,10 @@ class Policy:
     learning_skills: int = 3       # a quarter grows at most this many skills
     rotation_cost: float = 0.01    # a little disruption per rotation: none without a reason
     allow_unrequested: bool = True
+    # Rotations nobody asked for, newly proposed (approved ones are not counted): at most this
+    # many, or with None at most as many as the new rotations that answer requests, so that
+    # the default plan is mostly what people asked for.
+    max_unrequested: int | None = None
     # Where the column generation starts: each person's best few host teams. It only changes
     # how fast the solve is, never what it proves (every other host team is priced too).
     candidate_hosts: int = 3
@@ -73,6 +78,8 @@ class Policy:
                      "rotation_cost"):
             if getattr(self, name) < 0:
                 problems.append(f"{name.replace('_', ' ')} must be 0 or more")
+        if self.max_unrequested is not None and self.max_unrequested < 0:
+            problems.append(f"max unrequested must be 0 or more, got {self.max_unrequested}")
         if self.learning_skills < 1:
             problems.append("learning skills must be 1 or more")
         if self.candidate_hosts < 0:
@@ -89,6 +96,26 @@ class Policy:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> Policy:
+        """A stored policy; knobs added since it was stored take their defaults."""
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in values.items() if k in known})
+
+    def unrequested_limit(self, requested: int) -> int:
+        """How many new unrequested rotations a plan with `requested` new requested ones
+        may have."""
+        if not self.allow_unrequested:
+            return 0
+        return requested if self.max_unrequested is None else self.max_unrequested
+
+    def unrequested_words(self) -> str:
+        if not self.allow_unrequested:
+            return "none"
+        if self.max_unrequested is None:
+            return "no more than the rotations that answer requests"
+        return f"at most {self.max_unrequested}"
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,13 @@ from skills.plans import solving
 from skills.plans.contract import Deadline, Plan, Status, relative_gap
 from skills.plans.rotations import columns as C
 from skills.plans.rotations.check import check_plan
-from skills.plans.rotations.explain import Refusal, conflicts, misfits, refusals
+from skills.plans.rotations.explain import (
+    Refusal,
+    conflicts,
+    misfits,
+    refusals,
+    unrequested_words,
+)
 from skills.plans.rotations.greedy import complete, greedy, guided, link_requests
 from skills.plans.rotations.model import Policy, Rotation, RotationOrg, plan_objective, prepare
 
@@ -66,7 +72,7 @@ def plan(dataset: Dataset | Organisation | RotationOrg, policy: Policy | None = 
                           seconds=deadline.elapsed(), message=missing)
     org = dataset if isinstance(dataset, RotationOrg) else prepare(dataset)
     kept, findings = misfits(org, policy, commitments)
-    s = C.space(org, policy)
+    s = C.space(org, policy, kept)
     keys = C.initial_keys(org, policy, s, kept)
     fixed = _keys_of(org, s, kept)
     greedy_plan, unplaced = greedy(org, policy, kept, s, keys)
@@ -156,7 +162,9 @@ def plan(dataset: Dataset | Organisation | RotationOrg, policy: Policy | None = 
     refused = refusals(org, policy, chosen)
     phases["check"] = time.monotonic() - mark
     return PlanResult(status=status, objective=value, bound=bound, gap=gap,
-                      seconds=deadline.elapsed(), message=status_message(status, gap, source),
+                      seconds=deadline.elapsed(),
+                      message=(status_message(status, gap, source) + " "
+                               + unrequested_words(org, policy, chosen)),
                       rotations=chosen, refusals=refused, source=source,
                       reasons=list(findings), **common)
 
@@ -255,7 +263,9 @@ def _best(org: RotationOrg, policy: Policy, s: C.Space,
         if check_plan(org, policy, done):
             continue
         value = plan_objective(org, policy, done)
-        if best is None or value > best[0] + 1e-9:
+        # On a tie the solver's plan is named: the heuristic was not better, only as good.
+        if (best is None or value > best[0] + 1e-9
+                or (source == "solver" and best[2] == "greedy" and value >= best[0] - 1e-9)):
             best = (value, done, source)
     return best
 
