@@ -116,7 +116,7 @@ def _fill(org: RotationOrg, policy: Policy, s: Space, commitments: Sequence[Rota
     rest = np.flatnonzero(~used & (value > 0))
     rest = rest[np.lexsort((keys[rest], -value[rest]))] if s.unrequested else rest[:0]
     order = np.concatenate([first, rest])
-    extra = []
+    extra: list[Rotation] = []
     count, most = slots.count, s.max_rotations
     room = policy.unrequested_limit(len(placed))
     for p, h, q, gain in zip(person[order].tolist(), host[order].tolist(),
