@@ -13,7 +13,7 @@ LABELS = {
     "mentee_name": "Mentee", "mentee_team": "Mentee's team", "mentee_level": "Mentee level",
     "skill_name": "Skill", "score": st.column_config.NumberColumn("Score", format="%.2f"),
     "decision": "Decision", "fixed": "Kept (accepted)", "reason": "Why this pair",
-    "decided_by": "Decided by", "decided_at": "Decided at",
+    "decider": "Decided by", "decided_at": "Decided at", "note": "Rationale",
 }
 
 
@@ -22,9 +22,11 @@ def pair_label(row: pd.Series) -> str:
 
 
 def decide(current: Organisation, picked: pd.DataFrame, decision: str) -> None:
-    count = mentoring_service.record_decisions(current, picked, decision)
+    rationale = st.session_state.get("mentoring-rationale") or None
+    count = mentoring_service.record_decisions(current, picked, decision, rationale)
     st.session_state["mentoring-done"] = f"{count} pair(s) {decision}."
     st.session_state["mentoring-pick"] = []
+    st.session_state["mentoring-rationale"] = ""
 
 
 st.title("Mentoring pairs")
@@ -48,9 +50,11 @@ with st.expander("Settings", expanded=False):
                         DEFAULTS.weights.cross, 0.5, key="mentoring-cross",
                         help="Turn up to mix specialties; below 0 prefers pairs in one team.")
     keep = middle.toggle("Keep accepted pairs", True, key="mentoring-keep")
-    names = dict(zip(people["person_id"], people["name"], strict=True))
+    # Names as the service shows them (namesakes in one team carry their id), with the team.
+    names = {p: f"{n} · {t}" for p, n, t in zip(people["person_id"], people["name"],
+                                                people["team"], strict=True)}
     exclude = right.multiselect("Leave out (on leave, overloaded)", list(names),
-                                format_func=lambda p: f"{names[p]} ({p})",
+                                format_func=names.__getitem__,
                                 key="mentoring-exclude")
     st.caption("Score of a pair: 4 × critical skill ÷ bus factor + 3 if it closes a team gap "
                "+ 2 × interest ÷ 3 + 1 × level difference ÷ 4 + the cross weight × (½ other "
@@ -64,38 +68,53 @@ latest = mentoring_service.decisions(current)
 try:
     with st.spinner("Finding the best mentoring pairs…"):
         # Solved once per snapshot, decisions and settings; the caller gets their rows of it.
-        plan, org = mentoring_service.plan(current, options, bool(keep))
+        view = mentoring_service.plan_view(current, options, bool(keep))
+    plan, org = view.plan, view.org
 except mentoring_service.MentoringInputError as error:
     st.error(f"These settings do not work: {error}.")
     st.stop()
 
 if plan.status == "optimal":
-    st.success(plan.message, icon=":material/verified:")
+    st.success(view.headline(), icon=":material/verified:")
 else:
-    st.warning(plan.message, icon=":material/hourglass_empty:")
+    st.warning(view.headline(), icon=":material/hourglass_empty:")
 for dropped in plan.dropped_fixed:
     st.info(f"An accepted pair is no longer kept: {dropped}.")
 
 within = scope_filters("mentoring")
 pairs = mentoring_service.pairs_view(plan.pairs, latest, within)
 
+# The totals are of the caller's pairs; the organisation's stand beside them.
 m1, m2, m3, m4 = st.columns(4)
-m1.metric("Pairs", len(plan.pairs))
-m2.metric("Shown", len(pairs))
+whole = f"The organisation's plan has {view.organisation_pairs} pairs."
+m1.metric("Pairs" if view.everyone else "Your pairs", len(plan.pairs),
+          help=None if view.everyone else whole)
+m2.metric("Shown", len(pairs), help="Your pairs within the team and discipline filters.")
 m3.metric("Across teams", int((plan.pairs["mentor_team"] != plan.pairs["mentee_team"]).sum()))
-m4.metric("Total score", f"{plan.objective:.1f}", help=f"{plan.method}; {plan.seconds:.2f} s")
+m4.metric("Total score" if view.everyone else "Score of your pairs", f"{view.score:.1f}",
+          help=f"Whole plan {view.organisation_score:.1f}; {plan.method}; "
+               f"{plan.seconds:.2f} s")
 
 table, network, bus, history = st.tabs(["Pairs", "Network", "Bus factor", "Decisions"])
 with table:
-    st.dataframe(pairs, hide_index=True, column_config=LABELS, key="mentoring-table",
-                 column_order=["decision", "mentor_name", "mentor_team", "mentor_level",
-                               "mentee_name", "mentee_team", "mentee_level", "skill_name",
-                               "score", "reason"])
+    if not view.names_people:
+        st.info("Mentoring pairs name people, so they are for the people in them, their "
+                f"managers and HR. The organisation's plan has {view.organisation_pairs} "
+                "pairs; the Bus factor tab shows what they change.")
+    else:
+        st.dataframe(pairs, hide_index=True, column_config=LABELS, key="mentoring-table",
+                     column_order=["decision", "mentor_name", "mentor_team", "mentor_level",
+                                   "mentee_name", "mentee_team", "mentee_level", "skill_name",
+                                   "score", "reason"])
     if may_decide:
         labels = {pair_label(row): i for i, row in pairs.iterrows()}
         chosen = st.multiselect("Pairs to accept or decline", list(labels),
                                 key="mentoring-pick",
                                 placeholder="Choose pairs from the table")
+        st.text_input("Rationale", max_chars=mentoring_service.MAX_RATIONALE,
+                      key="mentoring-rationale",
+                      placeholder="Why: e.g. agreed with both in the 1:1s",
+                      help="Stored with the decision and shown under Decisions.")
         accept, decline, _ = st.columns([1, 1, 4])
         keys = ["mentor_id", "mentee_id", "skill_id", "score"]
         picked = pairs.loc[[labels[label] for label in chosen], keys]
@@ -110,7 +129,7 @@ with table:
         st.download_button("Download pairs (CSV)",
                            lambda: csv_download(current, shown, name="mentoring-pairs.csv"),
                            file_name="mentoring-pairs.csv", mime="text/csv")
-    else:
+    elif view.names_people:
         st.info("Managers accept or decline pairs; your role may view them.")
     if "mentoring-done" in st.session_state:
         st.success(st.session_state.pop("mentoring-done"))
@@ -145,6 +164,8 @@ with bus:
 
 with history:
     if latest.empty:
-        st.info("No pair has been accepted or declined yet.")
+        st.info("No pair you may see has been accepted or declined yet."
+                if not view.everyone else "No pair has been accepted or declined yet.")
     else:
-        st.dataframe(latest, hide_index=True, column_config=LABELS)
+        st.dataframe(latest, hide_index=True, column_config=LABELS, key="mentoring-decisions",
+                     column_order=list(mentoring_service.DECISION_COLUMNS))

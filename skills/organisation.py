@@ -69,6 +69,24 @@ def rotation_growth(level: int) -> int:
     return PRACTITIONER_LEVEL if level == PRACTITIONER_LEVEL - 1 else level
 
 
+def shown_names(person_ids: Sequence[object], names: Sequence[object],
+                teams: Sequence[object]) -> list[str]:
+    """The name to show for each person, wherever a name stands in a picker or a table: two
+    people with the same name in the same team would read as one, so each of them gets their
+    id appended ("Jakub Virtanen (P079)"); everyone else is shown by name alone."""
+    frame = pd.DataFrame({"id": [str(p) for p in person_ids], "name": [str(n) for n in names],
+                          "team": [str(t) for t in teams]})
+    twins = frame.duplicated(["name", "team"], keep=False)
+    return frame["name"].where(~twins, frame["name"] + " (" + frame["id"] + ")").tolist()
+
+
+def shown_name_map(people: pd.DataFrame) -> dict[str, str]:
+    """person_id → shown name (`shown_names`) for a people table (person_id, name, team):
+    for labelling the rows of a query by the same rule as the organisation model."""
+    ids = people["person_id"].astype(str).tolist()
+    return dict(zip(ids, shown_names(ids, people["name"], people["team"]), strict=True))
+
+
 @dataclass(frozen=True)
 class Targets:
     """Team targets as parallel arrays; index t is one (team, skill, min_level, min_people)."""
@@ -139,7 +157,9 @@ class Organisation:
             origin=origin.astype(str).to_numpy(dtype=object)[keep])
         text = people.get("email", pd.Series([None] * len(people)))
         return cls(
-            person_ids=person_ids, names=people["name"].astype(str).to_numpy(dtype=object),
+            person_ids=person_ids,
+            names=np.asarray(shown_names(person_ids, people["name"], people["team"]),
+                             dtype=object),
             team_code=np.asarray(team_code, dtype=np.int64), team_names=team_names,
             disciplines=people["discipline"].astype(str).to_numpy(dtype=object),
             emails=text.to_numpy(dtype=object),

@@ -195,6 +195,8 @@ CASES = [
     Case("mentoring.plan", "read", "team", "EMHA",
          lambda v, w: mentoring.plan(v, mentoring.MentoringOptions())),
     Case("mentoring.people", "read", "team", "EMHA", lambda v, w: mentoring.people(v)),
+    Case("mentoring.plan_view", "read", "team", "EMHA",
+         lambda v, w: mentoring.plan_view(v, mentoring.MentoringOptions())),
     # identity: roles are the admin's; who someone is, only the sign-in gate's
     Case("identity.roles", "read", "other", "A", lambda v, w: identity.roles(v)),
     Case("identity.replace_roles", "write", "other", "A",

@@ -9,6 +9,7 @@ from typing import Literal
 import pandas as pd
 
 from skills.access import NotAllowed, Permission
+from skills.organisation import shown_name_map
 from skills.store import Store
 from skills.taxonomy import DISCIPLINES as DISCIPLINES  # the pages' discipline filter
 
@@ -66,7 +67,16 @@ def target_gaps(store: Store, within: Scope = ALL) -> pd.DataFrame:
 def key_people(store: Store, within: Scope = ALL) -> pd.DataFrame:
     """The sole practitioner of a critical skill, organisation-wide: named people, so only
     for who may see people, and a manager sees those of the teams they lead."""
-    return store.read("key_people", **_people_params(store, within))
+    return _shown(store, store.read("key_people", **_people_params(store, within)))
+
+
+def _shown(store: Store, frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with its `name` column as shown: namesakes in one team get their id."""
+    if frame.empty:
+        return frame
+    names = shown_name_map(store.read("people"))
+    shown = frame["person_id"].astype(str).map(names)
+    return frame.assign(name=shown.fillna(frame["name"]))
 
 
 def key_people_count(store: Store) -> int:

@@ -12,7 +12,7 @@ import networkx as nx
 import pandas as pd
 
 from skills.access import SYSTEM, NotAllowed, Permission
-from skills.organisation import Organisation
+from skills.organisation import Organisation, shown_name_map, shown_names
 from skills.plans.mentoring import (
     PAIR_COLUMNS as PAIR_COLUMNS,
 )
@@ -34,11 +34,46 @@ from skills.store import Store
 DECISIONS = ("accepted", "declined")
 
 
+# A rationale is a sentence or two for whoever reads the decision later.
+MAX_RATIONALE = 300
+DECISION_COLUMNS = ("decision", "mentor_name", "mentor_team", "mentee_name", "mentee_team",
+                    "skill_name", "decider", "decided_at", "note")
+
+
 def decisions(store: Store) -> pd.DataFrame:
     """The latest accept or decline of every pair ever decided, newest first, of the pairs
     the caller may see (an engineer the pairs they are in, a manager those touching the
-    teams they lead, HR all)."""
-    return visible_pairs(store, store.read("mentoring_decisions"))
+    teams they lead, HR all).
+
+    Besides the ids: mentor_name, mentor_team, mentee_name, mentee_team, skill_name (the id
+    of someone or something the current data no longer has), `decider` (who decided, by
+    name and role, from `decided_by`) and `note` (the rationale)."""
+    return _named(store, visible_pairs(store, store.read("mentoring_decisions")))
+
+
+def _named(store: Store, latest: pd.DataFrame) -> pd.DataFrame:
+    people = store.read("people")
+    names = shown_name_map(people)
+    homes = dict(zip(people["person_id"].astype(str), people["team"].astype(str),
+                     strict=True))
+    skill_names = dict(zip(*(store.read("skills")[c].astype(str)
+                             for c in ("skill_id", "name")), strict=True))
+    out = latest.copy()
+    for side in ("mentor", "mentee"):
+        ids = out[f"{side}_id"].astype(str)
+        out[f"{side}_name"] = [names.get(i, i) for i in ids]
+        out[f"{side}_team"] = [homes.get(i, "no longer in the data") for i in ids]
+    out["skill_name"] = [skill_names.get(k, k) for k in out["skill_id"].astype(str)]
+    out["decider"] = [_decider_words(str(who), names) for who in out["decided_by"]]
+    return out
+
+
+def _decider_words(decided_by: str, names: dict[str, str]) -> str:
+    """'Søren Müller (manager)' for a stored 'manager:P002'; the role alone without a person."""
+    role, _, person_id = decided_by.partition(":")
+    if not person_id:
+        return role
+    return f"{names.get(person_id, person_id)} ({role})"
 
 
 def visible_pairs(store: Store, pairs: pd.DataFrame) -> pd.DataFrame:
@@ -68,6 +103,10 @@ def record_decisions(store: Store, pairs: pd.DataFrame, decision: str,
     caller = store.caller
     decided_by = caller.role.value + (f":{caller.person_id}" if caller.person_id else "")
     caller.require(Permission.PLAN)
+    note = (note or "").strip() or None
+    if note is not None and len(note) > MAX_RATIONALE:
+        raise MentoringInputError(f"the rationale is {len(note)} characters; keep it under "
+                                  f"{MAX_RATIONALE}")
     homes = _homes(store)
     for row in pairs.itertuples(index=False):
         if not caller.leads(homes.get(str(row.mentor_id)), homes.get(str(row.mentee_id))):
@@ -161,6 +200,12 @@ def plan(store: Store, options: MentoringOptions,
     snapshot, set of decisions and settings and shared by every session; each caller then gets
     only their rows of it (no caller's view is ever cached).
     """
+    whole, org = _whole(store, options, keep_accepted)
+    return replace(whole, pairs=visible_pairs(store, whole.pairs)), org
+
+
+def _whole(store: Store, options: MentoringOptions,
+           keep_accepted: bool) -> tuple[MentoringPlan, Organisation]:
     store.caller.require(Permission.READ_COVERAGE)
     key = (*_decisions_version(store), pickle.dumps(options), keep_accepted)
     with _PLANS_LOCK:
@@ -171,14 +216,60 @@ def plan(store: Store, options: MentoringOptions,
             _PLANS[key] = cached
             while len(_PLANS) > _PLANS_KEPT:
                 _PLANS.popitem(last=False)
-    whole, org = cached
-    return replace(whole, pairs=visible_pairs(store, whole.pairs)), org
+    return cached
+
+
+@dataclass(frozen=True)
+class MentoringView:
+    """The organisation's plan as one caller sees it: their rows, and the whole's totals."""
+
+    plan: MentoringPlan          # pairs: only the caller's rows
+    org: Organisation
+    organisation_pairs: int      # pairs in the plan for the whole organisation
+    organisation_score: float
+    everyone: bool               # the caller sees every pair (HR, the command line)
+    names_people: bool           # the caller may see any pair at all (not an administrator)
+
+    @property
+    def score(self) -> float:
+        """The score of the pairs the caller sees (the whole plan's for HR)."""
+        if self.everyone:
+            return self.organisation_score
+        return float(self.plan.pairs["score"].sum()) if len(self.plan.pairs) else 0.0
+
+    def headline(self) -> str:
+        """The plan's message, and which share of it is the caller's to see."""
+        whole = self.organisation_pairs
+        if self.everyone:
+            return self.plan.message
+        if not self.names_people:
+            return (f"{self.plan.message} Pairs name people, so your role sees only how "
+                    f"many there are: {whole} in the organisation.")
+        shown = len(self.plan.pairs)
+        pair = "pair is" if shown == 1 else "pairs are"
+        return (f"{self.plan.message} {shown} of the organisation's {whole} {pair} yours "
+                "to see: those whose mentor or mentee is you or in a team you lead.")
+
+
+def plan_view(store: Store, options: MentoringOptions,
+              keep_accepted: bool = True) -> MentoringView:
+    """`plan` with the totals the page shows: the caller's pairs beside the organisation's."""
+    whole, org = _whole(store, options, keep_accepted)
+    mine = replace(whole, pairs=visible_pairs(store, whole.pairs))
+    caller = store.caller
+    return MentoringView(
+        plan=mine, org=org, organisation_pairs=len(whole.pairs),
+        organisation_score=float(whole.objective or 0.0), everyone=caller.sees_everyone,
+        names_people=caller.sees_everyone or caller.person_id is not None
+        or bool(caller.teams))
 
 
 def people(store: Store) -> pd.DataFrame:
     """person_id, name, team, discipline of the people the caller may see."""
     store.caller.require(Permission.READ_COVERAGE)
-    frame = store.read("people")[["person_id", "name", "team", "discipline"]]
+    everyone = store.read("people")
+    frame = everyone[["person_id", "name", "team", "discipline"]].assign(
+        name=shown_names(everyone["person_id"], everyone["name"], everyone["team"]))
     caller = store.caller
     if caller.sees_everyone:
         return frame
