@@ -43,6 +43,8 @@ teams = [t for t in all_teams if t != home]
 
 if "rr-filed" in st.session_state:
     st.success(st.session_state.pop("rr-filed"), icon=":material/check_circle:")
+if st.session_state.get("rr-notice"):
+    st.warning(st.session_state.pop("rr-notice"), icon=":material/event_busy:")
 st.subheader("Your requests")
 mine = rotation_service.person_requests(current, str(person_id))
 if mine.empty:
@@ -55,6 +57,14 @@ for row in mine.itertuples():
     with st.container(border=True):
         st.markdown(f"**{title}**")
         latest = "" if pd.isna(row.latest_note) else str(row.latest_note)
+        if row.status in ("approved", "proposed") and not pd.isna(row.rotation_host):
+            where = f"Q{int(row.rotation_quarter)} with {row.rotation_host}"
+            if row.status == "approved":
+                st.success(f"Approved: you spend {where} (plan v{int(row.rotation_version)}, "
+                           f"decided by {row.decided_by}).", icon=":material/event_available:")
+            else:
+                st.info(f"Proposed in plan v{int(row.rotation_version)}: {where}, waiting for "
+                        "a manager.", icon=":material/pending:")
         if row.needs_decision:
             st.warning(f"Needs a decision: {row.needs_decision}.", icon=":material/rule:")
         if row.status == "requested" and latest.startswith("Not in plan"):
@@ -71,7 +81,14 @@ for row in mine.itertuples():
                 st.rerun()
 
 
-with st.form("rr-form", clear_on_submit=True):
+FORM_KEYS = ("rr-kind", "rr-host", "rr-skill", "rr-window", "rr-priority", "rr-note")
+# The form keeps what was typed when a request is refused; it is emptied only once one is filed
+# (here, before its widgets exist in this run).
+if st.session_state.pop("rr-clear", False):
+    for form_key in FORM_KEYS:
+        st.session_state.pop(form_key, None)
+
+with st.form("rr-form", clear_on_submit=False):
     st.subheader("New request")
     kind = st.radio("I want to", ["join a host team", "grow a skill"], horizontal=True,
                     key="rr-kind")
@@ -100,8 +117,13 @@ if submitted:
         st.error(f"The request was not filed: {error}.")
     else:
         # Rerun so the new request shows in the list above, with the confirmation on top.
-        st.session_state["rr-filed"] = (f"Request {request_id} filed. It takes part in the "
-                                        "next plan.")
+        if request_id.notice:
+            st.session_state["rr-filed"] = f"Request {request_id} filed."
+            st.session_state["rr-notice"] = request_id.notice
+        else:
+            st.session_state["rr-filed"] = (f"Request {request_id} filed. It takes part in the "
+                                            "next plan.")
+        st.session_state["rr-clear"] = True
         st.rerun()
 
 with st.expander("The rules every plan keeps"):

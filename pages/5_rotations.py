@@ -6,7 +6,7 @@ import streamlit as st
 from pages._shared import require, store
 from skills.plans.rotations import figures as rotations_figures
 from skills.services import rotations as rotation_service
-from skills.services.session import Permission
+from skills.services.session import NotAllowed, Permission
 
 DEFAULTS = rotation_service.Policy()
 PLAN_LABELS = {
@@ -15,6 +15,7 @@ PLAN_LABELS = {
     "committed": "Approved earlier", "learning": "Learning value", "skills": "Would learn",
     "decision": "Decision", "rationale": "Rationale", "window": "Window",
     "priority": "Priority", "outcome": "Outcome", "constraints": "Rules", "reason": "Why not",
+    "decided_by": "Decided by", "decided_at": "Decided at", "check": "Plan check",
 }
 
 st.title("Rotation plan")
@@ -39,6 +40,11 @@ with st.expander("Policy", expanded=False):
                                 DEFAULTS.allow_unrequested, key="rp-unrequested")
     time_limit = right.number_input("Time limit (seconds)", 1, 600, int(DEFAULTS.time_limit),
                                     key="rp-time-limit")
+    max_unrequested = left.number_input(
+        "Most unrequested rotations", 0, 10_000, DEFAULTS.max_unrequested, key="rp-max-unrequested",
+        placeholder="as many as requested",
+        help="Rotations nobody asked for, proposed because they grow skills. Empty: no more "
+             "than the rotations that answer requests.")
     st.markdown("**Objective weights**")
     w1, w2, w3, w4 = st.columns(4)
     request_weight = w1.number_input("Per request priority point", 0.0, 100.0,
@@ -58,7 +64,9 @@ with st.expander("Policy", expanded=False):
 
 policy = rotation_service.Policy(quarters=int(quarters), max_away_share=float(share),
                           host_capacity=int(capacity), max_rotations=int(max_rotations),
-                          allow_unrequested=bool(unrequested), time_limit=float(time_limit),
+                          allow_unrequested=bool(unrequested),
+                          max_unrequested=None if max_unrequested is None else int(max_unrequested),
+                          time_limit=float(time_limit),
                           request_weight=float(request_weight),
                           learning_weight=float(learning_weight),
                           critical_bonus=float(critical_bonus),
@@ -173,37 +181,102 @@ st.caption(f"v{version}: {summary['status']}, solver said {summary['solver_statu
            f"({summary['message']}); {summary['approved']} approved, {summary['declined']} "
            f"declined, {summary['pending']} pending.")
 stored = rotation_service.plan_rotations(current, version)
+checked = rotation_service.rule_check(current, int(version))
+stored = stored.merge(checked, on=["person_id", "host_team", "quarter"], how="left")
+stored["check"] = stored["problems"].fillna("").where(stored["problems"].fillna("") != "",
+                                                      "keeps every rule")
+stored.loc[stored["decision"] != "pending", "check"] = ""
+for message in st.session_state.pop("rp-decided", []):
+    st.success(message, icon=":material/check_circle:")
+
 pending = stored[stored["decision"] == "pending"]
 if not pending.empty:
-    with st.form("rp-decide", clear_on_submit=True):
-        options = list(pending.index)
+    st.markdown("**Pending rotations**: set a decision on as many rows as you like, give one "
+                "rationale, then record them together.")
+    f1, f2, f3 = st.columns([2, 1, 1])
+    teams = sorted(set(pending["home_team"]) | set(pending["host_team"]))
+    team_pick = f1.multiselect("Teams (leaving or joining)", teams, key="rp-filter-teams",
+                               placeholder="every team")
+    quarter_pick = f2.multiselect("Quarters", sorted(pending["quarter"].unique().tolist()),
+                                  format_func=lambda q: f"Q{q}", key="rp-filter-quarters",
+                                  placeholder="every quarter")
+    kind_pick = f3.radio("Rotations", ["all", "requested", "unrequested"], horizontal=True,
+                         key="rp-filter-kind")
+    view = pending
+    if team_pick:
+        view = view[view["home_team"].isin(team_pick) | view["host_team"].isin(team_pick)]
+    if quarter_pick:
+        view = view[view["quarter"].isin(quarter_pick)]
+    if kind_pick != "all":
+        view = view[view["requested"] == (kind_pick == "requested")]
+    others = int((~view["may_decide"]).sum())
+    view = view[view["may_decide"]]
+    if others:
+        st.caption(f"{others} more rotation{'s' if others != 1 else ''} in this selection "
+                   "neither leave nor join a team you lead: their teams' managers decide them.")
+    shown = view.assign(
+        choice=rotation_service.LEAVE_PENDING,
+        who=[p if pd.isna(n) else n for p, n in zip(view["person_id"], view["name"],
+                                                     strict=True)],
+        request=view["request_id"].fillna("unrequested"),
+    )[["choice", "who", "home_team", "host_team", "quarter", "request", "skills", "check"]]
+    # The editor's edits are kept by row position: a new selection or a recorded decision
+    # starts a fresh editor, so an edit can never land on another rotation.
+    selection = "|".join([",".join(team_pick), ",".join(map(str, quarter_pick)), kind_pick])
+    round_ = st.session_state.get("rp-bulk-round", 0)
+    edited = st.data_editor(
+        shown.reset_index(drop=True), hide_index=True, width="stretch",
+        key=f"rp-bulk-{version}-{round_}-{selection}",
+        disabled=["who", "home_team", "host_team", "quarter", "request", "skills", "check"],
+        column_config={
+            "choice": st.column_config.SelectboxColumn(
+                "Decision", options=[rotation_service.LEAVE_PENDING, "approved", "declined"],
+                required=True, help="approved, declined, or pending (left as it is)"),
+            "who": "Person", "home_team": "Home team", "host_team": "Host team",
+            "quarter": st.column_config.NumberColumn("Quarter", format="Q%d"),
+            "request": "Request", "skills": "Would learn",
+            "check": st.column_config.TextColumn(
+                "Plan check", help="The rules it would break if approved next to every "
+                                   "rotation approved so far, with the data as it is now"),
+        })
+    rationale = st.text_input("Rationale for the selection", max_chars=300,
+                              key="rp-bulk-rationale", placeholder="One line on why")
+    keys = list(zip(view["person_id"], view["host_team"], view["quarter"].astype(int),
+                    strict=True))
+    chosen = {key: choice for key, choice in zip(keys, edited["choice"], strict=True)
+              if choice != rotation_service.LEAVE_PENDING}
+    sound = view[view["approvable"].fillna(False).astype(bool)]
+    b1, b2 = st.columns(2)
+    record = b1.button(f"Record {len(chosen)} decision{'s' if len(chosen) != 1 else ''}",
+                       type="primary", key="rp-bulk-record", disabled=not chosen)
+    approve_all = b2.button(
+        f"Approve all requested rotations that keep every rule ({len(sound)})",
+        key="rp-bulk-approve", disabled=sound.empty,
+        help="Every pending rotation in this selection that answers an open request and passes "
+             "the plan check, approved together. Without a rationale they are approved as "
+             f"'{rotation_service.REQUESTED_AND_SOUND}'.")
+    done = None
+    try:
+        if record:
+            done = rotation_service.decide_many(current, int(version), chosen, rationale)
+            approved = sum(1 for c in chosen.values() if c == "approved")
+            words = f"{approved} approved, {done - approved} declined"
+        elif approve_all:
+            done = rotation_service.approve_requested(current, int(version), rationale,
+                                                      only=keys)
+            words = f"{done} requested rotation{'s' if done != 1 else ''} approved"
+    except (ValueError, NotAllowed) as error:
+        st.error(f"Nothing was recorded: {error}.")
+    if done is not None:
+        st.session_state["rp-decided"] = [f"Recorded {done} decision{'s' if done != 1 else ''}"
+                                          f" on v{version}: {words}."]
+        st.session_state["rp-bulk-round"] = round_ + 1
+        st.session_state["rp-version"] = int(version)
+        st.rerun()
 
-        def describe(i: int) -> str:
-            row = pending.loc[i]
-            why = (f"request {row['request_id']}" if not pd.isna(row["request_id"])
-                   else "unrequested")
-            # Names outside the manager's teams are not shown; the id still tells them apart.
-            who = row["person_id"] if pd.isna(row["name"]) else row["name"]
-            return (f"{who}: {row['home_team']} → {row['host_team']}, "
-                    f"Q{row['quarter']} ({why})")
-
-        chosen = st.selectbox("Rotation", options, format_func=describe, key="rp-decide-pick")
-        decision = st.radio("Decision", ["approved", "declined"], horizontal=True,
-                            format_func={"approved": "Approve", "declined": "Decline"}.get,
-                            key="rp-decision")
-        rationale = st.text_input("Rationale", max_chars=300, key="rp-rationale",
-                                  placeholder="One line on why")
-        if st.form_submit_button("Record decision", type="primary"):
-            row = pending.loc[chosen]
-            try:
-                rotation_service.decide(current, int(version), row["person_id"], row["host_team"],
-                                 int(row["quarter"]), decision, rationale)
-            except ValueError as error:
-                st.error(f"Not recorded: {error}.")
-            else:
-                st.session_state["rp-version"] = int(version)
-                st.rerun()
-st.dataframe(stored.drop(columns=["version"]), hide_index=True, column_config=PLAN_LABELS)
+st.markdown("**Every rotation of this version**")
+st.dataframe(stored.drop(columns=["version", "may_decide", "problems", "approvable"]),
+             hide_index=True, column_config=PLAN_LABELS)
 with st.expander("Plan versions"):
     st.dataframe(versions, hide_index=True)
     record = rotation_service.plan_version(current, int(version))

@@ -445,13 +445,15 @@ def test_app_request_plan_approve(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     app.button(key="rp-save").click().run()
     assert "Saved as plan version 1." in [s.value for s in app.success]
 
-    pick = app.selectbox(key="rp-decide-pick")
-    position = next(i for i, label in enumerate(pick.options) if "(request R009)" in label)
-    pick.select_index(position)
-    app.radio(key="rp-decision").set_value("approved")
-    app.text_input(key="rp-rationale").input("Serving agreed to host")
-    app.button(key="FormSubmitter:rp-decide-Record decision").click().run()
+    # The bulk table: set the decision on R009's row, give a rationale, record.
+    editor = app.data_editor[0]
+    position = int(editor.value.index[editor.value["request"] == "R009"][0])
+    app.session_state[editor.key] = {"edited_rows": {position: {"choice": "approved"}},
+                                     "added_rows": [], "deleted_rows": []}
+    app.text_input(key="rp-bulk-rationale").input("Serving agreed to host").run()
+    app.button(key="rp-bulk-record").click().run()
     assert not app.exception
+    assert any("1 approved, 0 declined" in s.value for s in app.success)
 
     # What the engineer sees, and what the store holds.
     app.switch_page("pages/4_rotation_requests.py").run()

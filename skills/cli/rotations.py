@@ -32,6 +32,16 @@ EXIT_CODES = {"optimal": EXIT_OK, "feasible": EXIT_OK, "infeasible": EXIT_INFEAS
 DEFAULTS = rotations.Policy()
 
 
+def _cap(text: str) -> int | None:
+    if text.strip().lower() == "requested":
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"give a whole number or 'requested', not {text!r}") from None
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quarters", type=int, default=DEFAULTS.quarters,
                         help="planning horizon in quarters (default 4)")
@@ -46,6 +56,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--solver", choices=solving.SOLVERS, default=DEFAULTS.solver)
     parser.add_argument("--no-unrequested", action="store_true",
                         help="only answer requests; propose no unrequested rotations")
+    parser.add_argument("--max-unrequested", type=_cap, default=DEFAULTS.max_unrequested,
+                        metavar="N|requested",
+                        help="most unrequested rotations a plan proposes (default 'requested': "
+                             "no more than the rotations that answer requests)")
     parser.add_argument("--out", type=Path, default=None,
                         help="write the plan here as CSV (default: standard output)")
 
@@ -54,7 +68,8 @@ def handle(args: argparse.Namespace) -> int:
     policy = rotations.Policy(quarters=args.quarters, max_away_share=args.max_away_share,
                               host_capacity=args.host_capacity, max_rotations=args.max_rotations,
                               time_limit=args.time_limit, solver=args.solver,
-                              allow_unrequested=not args.no_unrequested)
+                              allow_unrequested=not args.no_unrequested,
+                              max_unrequested=args.max_unrequested)
     try:
         policy.validate()
     except rotations.PolicyError as error:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection, Mapping
 from dataclasses import asdict
 from typing import Any
 
@@ -12,6 +13,7 @@ from skills.access import NotAllowed, Permission, Role
 from skills.plans.rotations import (
     CONSTRAINTS,
     OPEN_STATUSES,
+    Ledger,
     Organisation,
     PlanResult,
     Policy,
@@ -27,10 +29,11 @@ from skills.services import audit, jobs
 from skills.store import Store
 
 # The request page shows the rules and which statuses may still be withdrawn.
-__all__ = ["CONSTRAINTS", "OPEN_STATUSES", "RequestError", "all_requests", "committed_rotations",
-           "decide", "file_request", "organisation_choices", "person_requests", "plan_rotations",
-           "plan_version", "plan_versions", "request", "request_history", "run", "save_plan",
-           "withdraw_request"]
+__all__ = ["CONSTRAINTS", "LEAVE_PENDING", "OPEN_STATUSES", "REQUESTED_AND_SOUND", "FiledRequest",
+           "RequestError", "all_requests", "approve_requested", "committed_rotations", "decide",
+           "decide_many", "file_request", "organisation_choices", "person_requests",
+           "plan_rotations", "plan_version", "plan_versions", "request", "request_history",
+           "rule_check", "run", "save_plan", "withdraw_request"]
 
 
 class RequestError(ValueError):
@@ -77,10 +80,45 @@ def _require_request_reader(store: Store, person_id: str, host_team: str | None)
                          "rotation requests")
 
 
+class FiledRequest(str):
+    """The new request's id, with `notice`: what the requester should know about the next
+    plan (empty when the whole window lies within its horizon)."""
+
+    notice: str = ""
+
+    def __new__(cls, request_id: str, notice: str = "") -> FiledRequest:
+        made = super().__new__(cls, request_id)
+        made.notice = notice
+        return made
+
+
+def next_horizon(store: Store) -> int:
+    """The quarters the next plan covers: the latest saved plan's horizon, else the default."""
+    versions = store.read("rotation_plan_versions")
+    if versions.empty:
+        return Policy().quarters
+    latest = store.read("rotation_plan_version", version=int(versions["version"].max()))
+    return Policy.from_dict(json.loads(latest.iloc[0]["policy"])).quarters
+
+
+def horizon_notice(request_id: str, earliest: int, latest: int, horizon: int) -> str:
+    """Words for a window that lies (partly) beyond the next plan's horizon; '' when not."""
+    if latest <= horizon:
+        return ""
+    window = f"Q{earliest}–Q{latest}"
+    if earliest > horizon:
+        return (f"{request_id} will not take part in the next plan: it asks for {window}, and "
+                f"the next plan covers Q1–Q{horizon} only. It stays filed, so a plan over more "
+                f"quarters can schedule it; file Q1–Q{horizon} instead for the next plan.")
+    return (f"Only Q{earliest}–Q{horizon} of {window} lie within the next plan's horizon "
+            f"(Q1–Q{horizon}): {request_id} takes part in the next plan for those quarters.")
+
+
 def file_request(store: Store, *, person_id: str, host_team: str | None, skill_id: str | None,
                  earliest_quarter: int, latest_quarter: int, priority: int,
-                 note: str | None = None) -> str:
-    """Store a new request (status 'requested') and its first history line; its new id.
+                 note: str | None = None) -> FiledRequest:
+    """Store a new request (status 'requested') and its first history line; its new id, with
+    a notice when its window lies beyond the next plan's horizon (`next_horizon`).
 
     The id is one no request, stored or gone, ever had (sql/next_request_number.sql).
     """
@@ -125,7 +163,8 @@ def file_request(store: Store, *, person_id: str, host_team: str | None, skill_i
         store.execute(cursor, "insert_rotation_request_event", request_id=request_id,
                       status="requested", changed_by=_who(store), plan_version=None, note=note)
         audit.append(store, cursor, "request filed", f"request {request_id}", 1)
-    return request_id
+    return FiledRequest(request_id, horizon_notice(request_id, earliest_quarter,
+                                                   latest_quarter, next_horizon(store)))
 
 
 def _who(store: Store) -> str:
@@ -209,7 +248,17 @@ def organisation_choices(store: Store) -> tuple[pd.DataFrame, list[str], dict[st
 def person_requests(store: Store, person_id: str) -> pd.DataFrame:
     """One person's requests: the person themselves, their manager, HR."""
     _require_request_reader(store, person_id, None)
-    return store.read("person_rotation_requests", person_id=person_id)
+    frame = store.read("person_rotation_requests", person_id=person_id)
+    # The rotation that answers each request, once a plan proposed it: the latest approved
+    # one for an approved request, else the latest proposal (where and when, and who decided).
+    planned = store.read("request_rotations", person_id=person_id)
+    planned = planned.sort_values(["request_id", "approved", "version"],
+                                  ascending=[True, False, False])
+    planned = planned.drop_duplicates("request_id").set_index("request_id")
+    for column, source in (("rotation_host", "host_team"), ("rotation_quarter", "quarter"),
+                           ("rotation_version", "version"), ("decided_by", "decided_by")):
+        frame[column] = frame["request_id"].map(planned[source]) if len(planned) else None
+    return frame
 
 
 def request_history(store: Store, request_id: str) -> pd.DataFrame:
@@ -282,36 +331,151 @@ def _set_request(store: Store, cursor: Any, request_id: str, status: str, versio
                   changed_by=_who(store), plan_version=version, note=note)
 
 
+DECISIONS = ("approved", "declined")
+# What the bulk table offers: a decision, or leaving the rotation as it is.
+LEAVE_PENDING = "pending"
+RotationKey = tuple[str, str, int]   # person_id, host_team, quarter
+
+
 def decide(store: Store, version: int, person_id: str, host_team: str, quarter: int,
            decision: str, rationale: str) -> None:
     """Approve or decline one rotation of a saved plan, with a short rationale."""
-    if decision not in ("approved", "declined"):
-        raise ValueError(f"decision must be 'approved' or 'declined', got {decision!r}")
+    decide_many(store, version, {(person_id, host_team, quarter): decision}, rationale)
+
+
+def decide_many(store: Store, version: int, decisions: Mapping[RotationKey, str],
+                rationale: str) -> int:
+    """Approve or decline several rotations of a saved plan with one rationale, in one
+    transaction: all of them are recorded or none. A decision of 'pending' leaves that
+    rotation as it is. A manager decides only rotations leaving or joining the teams they
+    lead; one that is not theirs refuses the whole call. Returns how many were recorded."""
+    chosen = {key: d for key, d in decisions.items() if d != LEAVE_PENDING}
+    for decision in chosen.values():
+        if decision not in DECISIONS:
+            raise ValueError(f"decision must be 'approved' or 'declined', got {decision!r}")
     rationale = (rationale or "").strip()
     if not rationale:
         raise ValueError("give a short rationale for the decision")
+    if not chosen:
+        raise ValueError("choose at least one rotation to approve or decline")
     rotations = store.read("rotation_plan_rotations", version=version)
-    match = rotations[(rotations["person_id"] == person_id)
-                      & (rotations["host_team"] == host_team)
-                      & (rotations["quarter"] == quarter)]
-    if match.empty:
+    index = {(str(r.person_id), str(r.host_team), int(r.quarter)): r
+             for r in rotations.itertuples(index=False)}
+    missing = [key for key in chosen if (key[0], key[1], int(key[2])) not in index]
+    if missing:
+        person_id, host_team, quarter = missing[0]
         raise ValueError(f"plan v{version} has no rotation of {person_id} to {host_team} "
                          f"in Q{quarter}")
-    request_id = match["request_id"].iloc[0]
     store.caller.require(Permission.PLAN)
-    if not store.caller.leads(str(match["home_team"].iloc[0]), host_team):
-        raise NotAllowed(f"a manager decides only rotations leaving or joining the teams they "
-                         f"lead; {person_id}'s rotation from {match['home_team'].iloc[0]} to "
-                         f"{host_team} is neither")
+    for person_id, host_team, quarter in chosen:
+        home = str(index[(person_id, host_team, int(quarter))].home_team)
+        if not store.caller.leads(home, host_team):
+            raise NotAllowed(f"a manager decides only rotations leaving or joining the teams "
+                             f"they lead; {person_id}'s rotation from {home} to {host_team} is "
+                             "neither")
+    who = _who(store)
     with store.transaction(Permission.PLAN) as cursor:
-        store.execute(cursor, "decide_rotation", version=version, person_id=person_id,
-                      host_team=host_team, quarter=quarter, decision=decision,
-                      rationale=rationale, decided_by=_who(store))
-        if not pd.isna(request_id):
-            _set_request(store, cursor, request_id, decision, version, rationale)
+        for (person_id, host_team, quarter), decision in chosen.items():
+            request_id = index[(person_id, host_team, int(quarter))].request_id
+            store.execute(cursor, "decide_rotation", version=version, person_id=person_id,
+                          host_team=host_team, quarter=int(quarter), decision=decision,
+                          rationale=rationale, decided_by=who)
+            if not pd.isna(request_id):
+                _set_request(store, cursor, request_id, decision, version, rationale)
+            audit.append(store, cursor, f"rotation {decision}",
+                         f"rotation plan v{version}: {person_id} to {host_team} in "
+                         f"Q{int(quarter)}", 1)
         store.execute(cursor, "set_rotation_plan_status", version=version)
-        audit.append(store, cursor, f"rotation {decision}",
-                     f"rotation plan v{version}: {person_id} to {host_team} in Q{quarter}", 1)
+    return len(chosen)
+
+
+def rule_check(store: Store, version: int) -> pd.DataFrame:
+    """Every rotation of a saved plan against the data and the approvals as they are now.
+
+    Per rotation (person_id, host_team, quarter): `problems`, the rules it would break if
+    approved next to every rotation approved so far, in words (empty when none), and
+    `approvable`: it answers a request that is still open, is pending, keeps every rule, and
+    still does when approved together with every other approvable one (earlier quarters
+    first). A saved plan was checked when it was made; data and approvals may have moved since.
+    """
+    _require_plan_reader(store)
+    record = plan_version(store, version)
+    columns = ["person_id", "host_team", "quarter", "problems", "approvable"]
+    if record is None:
+        return pd.DataFrame(columns=columns)
+    policy = Policy.from_dict(json.loads(record["policy"]))
+    org = prepare(store.dataset())
+    stored = store.read("rotation_plan_rotations", version=version)
+    requests = store.read("requests")
+    status = dict(zip(requests["request_id"].astype(str), requests["status"].astype(str),
+                      strict=True))
+    approved = [r for r in committed_rotations(store)
+                if r.person_id in org.home and r.host_team in org.team_size
+                and 1 <= r.quarter <= policy.quarters]
+    ledger = Ledger(org, policy)
+    for rotation in approved:
+        ledger.add(rotation)
+    together = Ledger(org, policy)
+    for rotation in approved:
+        together.add(rotation)
+    rows = []
+    for r in stored.sort_values(["quarter", "host_team", "person_id"]).itertuples(index=False):
+        key = (str(r.person_id), str(r.host_team), int(r.quarter))
+        request_id = None if pd.isna(r.request_id) else str(r.request_id)
+        problems: list[str] = []
+        if r.decision == "pending":
+            problems = _rotation_problems(org, policy, ledger, Rotation(*key, request_id),
+                                          status.get(request_id or ""))
+        fits = (r.decision == "pending" and request_id is not None and not problems
+                and together.fits(*key))
+        if fits:
+            together.add(Rotation(*key, request_id))
+        rows.append({"person_id": key[0], "host_team": key[1], "quarter": key[2],
+                     "problems": "; ".join(problems), "approvable": fits})
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _rotation_problems(org: Organisation, policy: Policy, ledger: Ledger, rotation: Rotation,
+                       request_status: str | None) -> list[str]:
+    """What keeps one pending rotation from being approved now, in words."""
+    person, host, quarter = rotation.person_id, rotation.host_team, rotation.quarter
+    if person not in org.home:
+        return [f"{person} is no longer in the matrix"]
+    out = []
+    if host not in org.team_size:
+        out.append(f"{host} is no longer a team")
+    elif host == org.home[person]:
+        out.append(f"{org.names.get(person, person)} is now a member of {host}")
+    if rotation.request_id and request_status not in OPEN_STATUSES:
+        out.append(f"request {rotation.request_id} is {request_status or 'gone'}")
+    if not out:
+        out.extend(f"rule {v.rule}: {v.message}" for v in ledger.reasons(person, host, quarter))
+    return out
+
+
+def approve_requested(store: Store, version: int, rationale: str = "",
+                      only: Collection[RotationKey] | None = None) -> int:
+    """Approve every pending rotation of a saved plan that answers an open request and keeps
+    every rule (`rule_check`), among those the caller may decide (and among `only`, a page's
+    selection, when given), in one transaction; how many were approved."""
+    store.caller.require(Permission.PLAN)
+    checked = rule_check(store, version)
+    stored = plan_rotations(store, version)
+    mine = {(str(r.person_id), str(r.host_team), int(r.quarter))
+            for r in stored.itertuples(index=False) if r.may_decide}
+    chosen = {(str(r.person_id), str(r.host_team), int(r.quarter)): "approved"
+              for r in checked.itertuples(index=False)
+              if r.approvable and (r.person_id, r.host_team, int(r.quarter)) in mine}
+    if only is not None:
+        within = {(str(p), str(h), int(q)) for p, h, q in only}
+        chosen = {key: d for key, d in chosen.items() if key in within}
+    if not chosen:
+        return 0
+    return decide_many(store, version, chosen,
+                       (rationale or "").strip() or REQUESTED_AND_SOUND)
+
+
+REQUESTED_AND_SOUND = "Requested, and keeps every rule of the plan check"
 
 
 def _require_plan_reader(store: Store) -> None:
@@ -332,9 +496,13 @@ def plan_rotations(store: Store, version: int) -> pd.DataFrame:
     names only for those leaving or joining the teams they lead."""
     _require_plan_reader(store)
     frame = store.read("rotation_plan_rotations", version=version)
-    if store.caller.sees_everyone:
+    caller = store.caller
+    # Whether the caller may approve or decline it (`decide_many` checks again).
+    frame["may_decide"] = [caller.can(Permission.PLAN) and caller.leads(h, t) for h, t in
+                           zip(frame["home_team"], frame["host_team"], strict=True)]
+    if caller.sees_everyone:
         return frame
-    mine = [store.caller.leads(h, t) or p == store.caller.person_id for p, h, t in
+    mine = [caller.leads(h, t) or p == caller.person_id for p, h, t in
             zip(frame["person_id"], frame["home_team"], frame["host_team"], strict=True)]
     return frame.assign(name=frame["name"].where(mine, None))
 
@@ -374,4 +542,6 @@ def plan_tables(store: Store, org: Organisation,
     return (frame.assign(name=frame["name"].where(mine, None)),
             outcomes.assign(name=outcomes["name"].where(asked, None),
                             reason=outcomes["reason"].where(
-                                asked, "the reason is for that team's manager")))
+                                [a or o != "refused" for a, o in
+                                 zip(asked, outcomes["outcome"], strict=True)],
+                                "the reason is for that team's manager")))

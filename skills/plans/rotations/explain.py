@@ -215,6 +215,13 @@ def request_host_words(org: RotationOrg, request: Request) -> str:
     return f"any team holding {skill}"
 
 
+# A refusal always has its rule and words: should a plan ever leave a request out without a
+# recorded refusal, it says so rather than nothing.
+_UNPLACED_RULE = "no rule recorded"
+_UNPLACED_WORDS = ("The planner did not place this request; run it again with more time, or "
+                   "ask why on the plan page")
+
+
 def request_outcomes(org: RotationOrg, result: PlanResult) -> pd.DataFrame:
     """Every open request: planned (with quarter) or refused (with the rule and words)."""
     planned = {r.request_id: r for r in result.rotations if r.request_id}
@@ -229,8 +236,9 @@ def request_outcomes(org: RotationOrg, result: PlanResult) -> pd.DataFrame:
             "window": f"Q{request.earliest}–Q{request.latest}", "priority": request.priority,
             "outcome": "planned" if rotation else "refused",
             "quarter": rotation.quarter if rotation else None,
-            "constraints": ", ".join(str(c) for c in refusal.constraints) if refusal else "",
-            "reason": refusal.text if refusal else "",
+            # The rule by number and name ("rule 2, team targets keep their practitioners").
+            "constraints": "" if rotation else (refusal.rules if refusal else _UNPLACED_RULE),
+            "reason": "" if rotation else (refusal.text if refusal else _UNPLACED_WORDS),
         })
     return pd.DataFrame(rows, columns=["request_id", "person_id", "name", "host_team", "window",
                                        "priority", "outcome", "quarter", "constraints",
