@@ -88,6 +88,16 @@ def _fresh_request(world: World, person: str) -> str:
     return rotations.file_request(world.store, person_id=person, **REQUEST)
 
 
+# Another tool's export (wide, `;`, level/interest cells): it needs a mapping to load.
+EXPORT = "Nom;Groupes;Kubernetes;Python\nLéa;Ops;3/2;1\nBo;Ops;-;2/1\n".encode()
+
+
+def _step(world: World) -> data.MappingStep:
+    step = data.examine_uploads(world.store.as_caller(SYSTEM), {"export.csv": EXPORT}).step
+    assert step is not None
+    return step
+
+
 def _pair(world: World, team_of_mentee: str) -> pd.DataFrame:
     people = world.store.read("people")
     homes = dict(zip(people["person_id"], people["team"], strict=True))
@@ -164,6 +174,20 @@ CASES = [
          lambda v, w: data.snapshot_bus_factors(v)),
     Case("data.history", "read", "aggregate", "EMHA", lambda v, w: data.history(v)),
     Case("data.trend", "read", "aggregate", "EMHA", lambda v, w: data.trend(v)),
+    # mappings of other tools' exports: confirming one is loading data
+    Case("data.examine_uploads", "read", "none", "MH",
+         lambda v, w: data.examine_uploads(v, {"export.csv": EXPORT})),
+    Case("data.store_mapped", "write", "none", "MH",
+         lambda v, w: data.store_mapped(v, _step(w), data.check_path(SAMPLE_DIR),
+                                        _step(w).mapping)),
+    Case("data.remember_mapping", "write", "none", "MH",
+         lambda v, w: data.remember_mapping(v, "f" * 16, _step(w).mapping, "export.csv")),
+    Case("data.remembered_mapping", "read", "none", "MH",
+         lambda v, w: data.remembered_mapping(v, "f" * 16)),
+    Case("data.remembered_mappings", "read", "none", "MH",
+         lambda v, w: data.remembered_mappings(v)),
+    Case("data.mapping_download", "read", "none", "MH",
+         lambda v, w: data.mapping_download(v, _step(w).mapping, "export-mapping.toml")),
     # exports: aggregates for everyone, personal data for HR
     Case("exports.csv_download", "read", "aggregate", "EMHA",
          lambda v, w: exports.csv_download(v, pd.DataFrame({"a": [1]}))),
@@ -296,7 +320,9 @@ CASES = [
 # Public functions that take no store: nothing of the organisation to guard.
 NO_STORE = {
     "coverage.scope", "data.digest", "data.check_path", "data.check_uploads",
-    "data.template", "identity.read_roles", "identity.parse_roles",
+    "data.template", "data.check_mapped", "data.column_table", "data.skill_table",
+    "data.edited_mapping", "data.known_skills", "data.role_options", "identity.read_roles",
+    "identity.parse_roles",
     "identity.entry_problems", "mentoring.pairs_view", "jobs.submit",
     "session.open_organisation", "session.seen_by", "succession.within", "mentoring.network",
     "succession.export_table",

@@ -9,11 +9,14 @@ remembered by the file's header so next quarter's export needs no questions.
 
 Service-friendly entry points (the Data page calls these):
 `propose_mapping(files)`, `apply_mapping(files, mapping)`, `header_fingerprint(files)`,
-`remember_mapping(folder, files, mapping)` and `recall_mapping(folder, files)`.
+`column_roles(mapping, headers)`, `edited(mapping, ...)` and `fitted(mapping, proposal)`; the
+service keeps confirmed mappings in DuckDB (the folder-based `remember_mapping(folder, files,
+mapping)` and `recall_mapping(folder, files)` serve scripts).
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import re
@@ -24,13 +27,15 @@ from pathlib import Path
 from typing import Any
 
 from skills.dataset import Dataset
-from skills.ingest.problems import DatasetError, Problem
+from skills.ingest.problems import DatasetError, Problem, counted
 from skills.ingest.reading import RawDataset, RawTable, header_key, read_files
 from skills.taxonomy import UNASSIGNED, match_key, match_skill, parse_discipline, suggest_skill
 
 LAYOUTS = ("tables", "wide", "long", "json")
 PERSON_FIELDS = ("name", "person_id", "team", "role", "discipline", "email", "manager")
 LONG_FIELDS = ("skill", "level", "interest")
+# What a header can be besides one of the fields: a skill column (wide layout) or nothing.
+SKILL_ROLE, IGNORE_ROLE = "skill", "ignore"
 
 # Header words that say what a column is, English and French, in `match_key` form.
 FIELD_WORDS: dict[str, tuple[str, ...]] = {
@@ -129,6 +134,8 @@ class Proposal:
     mapping: Mapping
     notes: list[str]
     fingerprint: str
+    tables: list[str] = field(default_factory=list)    # every table (file or sheet) title
+    headers: list[str] = field(default_factory=list)   # the matrix table's headers, as written
 
     def unmatched(self) -> list[SkillChoice]:
         return [s for s in self.mapping.skills if s.matched == "none"]
@@ -149,12 +156,30 @@ def propose_mapping(files: FileMap[str, bytes]) -> Proposal:
 
 
 def propose(raw: RawDataset, fingerprint: str = "") -> Proposal:
+    proposal = _propose(raw, fingerprint)
+    proposal.tables = [_title(t) for t in raw.tables.values()]
+    if proposal.mapping.layout in ("wide", "long"):
+        proposal.headers = list(_find_title(raw, proposal.mapping.table).original_columns)
+    return proposal
+
+
+def _find_title(raw: RawDataset, title: str) -> RawTable:
+    return next(t for t in raw.tables.values() if _title(t) == title)
+
+
+def _propose(raw: RawDataset, fingerprint: str) -> Proposal:
+    from skills.ingest.classic import is_classic
     from skills.ingest.layouts import json_members
 
     notes: list[str] = []
     if {"people", "skills", "ratings"} <= set(raw.tables):
         return Proposal(Mapping(layout="tables"), ["the files are already in crosstrain's "
                                                    "tables; no mapping is needed"], fingerprint)
+    if is_classic(raw.tables):
+        # Our own one-sheet layout has its own rules and messages; a mapping would hide them.
+        return Proposal(Mapping(layout="tables"), ["the file is in crosstrain's classic layout "
+                                                   "(name, team, discipline and a column per "
+                                                   "skill); no mapping is needed"], fingerprint)
     if raw.documents:
         name, content = next(iter(raw.documents.items()))
         document = json_members(name, content)
@@ -275,7 +300,7 @@ def _note_skills(mapping: Mapping, notes: list[str]) -> None:
         listed = "; ".join(f"{s.column} ({s.discipline}"
                            + (f", perhaps {s.suggestion}?)" if s.suggestion else ")")
                            for s in unmatched)
-        notes.append(f"{len(unmatched)} skill{'s' if len(unmatched) != 1 else ''} matched no "
+        notes.append(f"{counted(len(unmatched), 'skill')} matched no "
                      f"known skill and will be stored as not critical, with the discipline "
                      f"shown: {listed}. Set skill_id, discipline and critical for each in "
                      "[[skills]]")
@@ -328,7 +353,7 @@ def _objective_targets(document: dict[str, Any], mapping: Mapping, notes: list[s
             continue
         targets += [TargetChoice(team, choice.skill_id, 3, experts) for team in teams]
     if targets:
-        notes.append(f"{len(targets)} target{'s' if len(targets) != 1 else ''} from the file's "
+        notes.append(f"{counted(len(targets), 'target')} from the file's "
                      "objectives (minExperts N: N people at level 3 or more, in every team)")
     return targets
 
@@ -345,7 +370,9 @@ def apply_mapping(files: FileMap[str, bytes], mapping: Mapping) -> Dataset:
 
 
 def header_fingerprint(files: FileMap[str, bytes], raw: RawDataset | None = None) -> str:
-    """What identifies an export's shape: its tables and their headers, not its rows."""
+    """What identifies an export's shape: its normalised header rows (and a workbook's sheet
+    titles), not its rows and not its file name, so next quarter's `export-q2.csv` is
+    recognised as the `export-q1.csv` whose mapping someone confirmed."""
     if raw is None:
         raw = read_files(files)
         try:
@@ -353,10 +380,16 @@ def header_fingerprint(files: FileMap[str, bytes], raw: RawDataset | None = None
         finally:
             if raw.workspace is not None:
                 raw.workspace.close()
-    parts = [f"{name}:{'|'.join(table.columns)}" for name, table in sorted(raw.tables.items())]
+    parts = sorted(f"{_sheet(table)}:{'|'.join(table.columns)}" for table in raw.tables.values())
     for name, content in sorted(raw.documents.items()):
         parts.append(f"{Path(name).suffix}:{_json_shape(content)}")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+def _sheet(table: RawTable) -> str:
+    """A sheet's normalised title; empty for a CSV file, whose name changes every export."""
+    match = re.search(r', sheet "(.*)"$', table.source)
+    return header_key(match.group(1)) if match else ""
 
 
 def _json_shape(content: bytes) -> str:
@@ -379,6 +412,138 @@ def recall_mapping(folder: str | Path, files: FileMap[str, bytes]) -> Mapping | 
     """The mapping confirmed earlier for files with this header, if any."""
     path = Path(folder) / f"{header_fingerprint(files)}.toml"
     return read_mapping(path) if path.exists() else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Changing a proposal (the Data page's editors)
+
+
+def column_roles(mapping: Mapping, headers: list[str]) -> dict[str, str]:
+    """What each header of the matrix table is under `mapping`: one of the person fields (and
+    skill / level / interest in the long layout), "skill" (a skill column of the wide layout)
+    or "ignore"."""
+    fields_by_header = {header: name for name, header in mapping.columns.items()}
+    ignored = {header_key(c) for c in mapping.ignore}
+    roles = {}
+    for header in headers:
+        if header in fields_by_header:
+            roles[header] = fields_by_header[header]
+        elif header_key(header) in ignored or mapping.layout != "wide":
+            roles[header] = IGNORE_ROLE
+        else:
+            roles[header] = SKILL_ROLE
+    return roles
+
+
+def edited(mapping: Mapping, *, roles: dict[str, str] | None = None,
+           skills: list[dict[str, Any]] | None = None, **settings: Any) -> Mapping:
+    """A copy of `mapping` as a person changed it; raises DatasetError saying what is wrong.
+
+    `roles` says what each header is (see `column_roles`); `skills` gives, per skill column,
+    `column`, `known` (a taxonomy skill_id, or "" for a skill of their own), `skill_id`,
+    `name`, `discipline` and `critical`; `settings` are any other fields of `Mapping`.
+    """
+    changed = _copy(mapping)
+    known = {f.name for f in fields(Mapping)} - {"columns", "ignore", "skills"}
+    for key, value in settings.items():  # first: the layout says what a column may be
+        if key not in known:
+            raise TypeError(f"a mapping has no setting {key!r}")
+        setattr(changed, key, value)
+    problems: list[Problem] = []
+    if roles is not None:
+        problems += _apply_roles(changed, roles)
+    if skills is not None:
+        problems += _apply_skills(changed, skills)
+    if problems:
+        raise DatasetError(problems)
+    # The TOML reader's checks (layout, fields, disciplines) apply to a mapping made here too.
+    return mapping_from_toml(changed.to_toml(), "the mapping")
+
+
+def _copy(mapping: Mapping) -> Mapping:
+    # Field by field: `skill_for` caches a lookup on the instance that a copy must not keep.
+    return Mapping(**{f.name: copy.deepcopy(getattr(mapping, f.name)) for f in fields(Mapping)})
+
+
+def _apply_roles(mapping: Mapping, roles: dict[str, str]) -> list[Problem]:
+    allowed = PERSON_FIELDS + (LONG_FIELDS if mapping.layout == "long" else (SKILL_ROLE,)) \
+        + (IGNORE_ROLE,)
+    problems = []
+    claimed: dict[str, str] = {}
+    for header, role in roles.items():
+        if role not in allowed:
+            problems.append(Problem("the mapping", f'"{role}" is not something column '
+                                                   f'"{header}" can be in the {mapping.layout} '
+                                                   f"layout (one of {', '.join(allowed)})"))
+        elif role not in (SKILL_ROLE, IGNORE_ROLE):
+            if role in claimed:
+                problems.append(Problem("the mapping", f'columns "{claimed[role]}" and '
+                                                       f'"{header}" are both marked as {role}: '
+                                                       "mark one of them as something else"))
+            claimed.setdefault(role, header)
+    mapping.columns = {name: claimed[name] for name in PERSON_FIELDS + LONG_FIELDS
+                       if name in claimed}
+    mapping.ignore = [h for h, role in roles.items() if role == IGNORE_ROLE]
+    if mapping.layout == "wide":
+        before = {s.column: s for s in mapping.skills}
+        mapping.skills = [before.get(h) or _choose_skill(h) for h, role in roles.items()
+                          if role == SKILL_ROLE]
+    return problems
+
+
+def _apply_skills(mapping: Mapping, rows: list[dict[str, Any]]) -> list[Problem]:
+    from skills.taxonomy import KNOWN_SKILLS
+
+    before = {s.column: s for s in mapping.skills}
+    problems = []
+    for row in rows:
+        column = str(row["column"])
+        base = before.get(column)
+        if base is None:
+            continue  # no longer a skill column
+        known_id = str(row.get("known") or "")
+        critical = bool(row.get("critical"))
+        discipline = str(row.get("discipline") or UNASSIGNED)
+        if known_id:
+            known = KNOWN_SKILLS.get(known_id)
+            if known is None:
+                problems.append(Problem("the mapping", f'"{known_id}" is not a known skill',
+                                        column=column))
+                continue
+            if known_id != base.skill_id:
+                # A different known skill brings its own discipline and criticality.
+                discipline, critical = known.discipline, known.critical
+            matched = base.matched if known_id == base.skill_id else "manual"
+            before[column] = SkillChoice(column, known.skill_id, known.name, discipline,
+                                         critical, matched)
+            continue
+        from skills.ingest.classic import slug
+
+        skill_id = str(row.get("skill_id") or "").strip() or slug(column) or "skill"
+        if skill_id in KNOWN_SKILLS and skill_id != base.skill_id:
+            problems.append(Problem("the mapping", f'"{skill_id}" is a known skill\'s id: '
+                                                   "choose it as the known skill instead",
+                                    column=column))
+            continue
+        name = str(row.get("name") or "").strip() or column
+        matched = "manual" if (base.matched != "none" or discipline != base.discipline
+                               or skill_id != base.skill_id or critical != base.critical) \
+            else "none"
+        before[column] = SkillChoice(column, skill_id, name, discipline, critical, matched,
+                                     base.suggestion if matched == "none" else "")
+    mapping.skills = [before[s.column] for s in mapping.skills]
+    return problems
+
+
+def fitted(mapping: Mapping, proposal: Proposal) -> Mapping:
+    """A remembered mapping made to fit this upload: a CSV export's name changes every quarter
+    ("export-q2"), so a one-table upload's table is the one the mapping reads."""
+    if len(proposal.tables) != 1 or mapping.layout not in ("wide", "long") \
+            or mapping.table in proposal.tables:
+        return mapping
+    changed = _copy(mapping)
+    changed.table = proposal.tables[0]
+    return changed
 
 
 # ---------------------------------------------------------------------------------------------

@@ -7,6 +7,11 @@ from dataclasses import dataclass
 from skills.ingest.limits import current_limits
 
 
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    """A count in words a person reads: "1 problem", "2 problems", "1,234 people"."""
+    return f"{count:,} {singular if count == 1 else plural or singular + 's'}"
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with the input, located as a spreadsheet user would find it.
@@ -46,8 +51,13 @@ class DatasetError(Exception):
         self.problems = ordered[:limit]
         self.more = more + len(ordered) - len(self.problems)
         self.total = len(self.problems) + self.more
-        header = f"{self.total:,} problem{'s' if self.total != 1 else ''} in the dataset"
+        header = f"{counted(self.total, 'problem')} in the dataset"
         lines = [f"  - {p}" for p in self.problems]
         if self.more:
             lines.append(f"  … and {self.more:,} more")
         super().__init__(header + ":\n" + "\n".join(lines))
+
+    @property
+    def headline(self) -> str:
+        """How many there are, unlisted ones included: "1 problem", "12 problems"."""
+        return counted(self.total, "problem")

@@ -26,7 +26,7 @@ __all__ = ["ACTIONS", "Format", "append", "entries", "export", "record", "record
 # Every action the trail knows; anything else is a programming error, not a new kind of line.
 ACTIONS = frozenset({
     "sign-in", "sign-in refused", "sign-out",
-    "import", "roles replaced", "role set", "role removed",
+    "import", "mapping confirmed", "roles replaced", "role set", "role removed",
     "request filed", "request withdrawn",
     "plan saved", "rotation approved", "rotation declined",
     "mentoring accepted", "mentoring declined",

@@ -1,31 +1,44 @@
 """Data use cases: check an input, preview what replacing the matrix changes, load it as the
-next snapshot, and read the snapshots back (what is stored, its history and trend)."""
+next snapshot, and read the snapshots back (what is stored, its history and trend).
+
+Another tool's export goes through a mapping first (`examine_uploads` proposes one, or recalls
+the one confirmed for the same header); confirming it is loading data, so only who may load
+data may confirm one, and each confirmation is a line of the audit trail like each load."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from skills.access import Permission
-from skills.dataset import Dataset, describe_counts
+from skills.dataset import TABLE_COLUMNS, Dataset, describe_counts
+from skills.ingest import mapping as mappings
 from skills.ingest.loading import parse_path
 from skills.ingest.loading import parse_uploads as _parse_uploads
-from skills.ingest.problems import DatasetError
-from skills.ingest.reading import TEXT_SUFFIXES, WORKBOOK_SUFFIXES
+from skills.ingest.mapping import Mapping as ImportMapping
+from skills.ingest.mapping import Proposal
+from skills.ingest.problems import DatasetError, Problem, counted
+from skills.ingest.reading import TEXT_SUFFIXES, WORKBOOK_SUFFIXES, header_key
 from skills.services import audit
 from skills.store import Store
+from skills.taxonomy import DISCIPLINES, KNOWN_SKILLS, UNASSIGNED
 
 # What the Data page and the CLI need besides the functions below, so they import only here.
-__all__ = ["Dataset", "DatasetError", "Impact", "Incoming", "check_path", "check_uploads",
-           "describe_counts", "digest", "ensure_dataset", "history", "latest_snapshot",
-           "load_path", "load_sample", "needs_decision", "needs_decision_count", "preview",
-           "snapshot_bus_factors", "snapshots", "store_incoming", "stored_counts", "template",
-           "trend"]
+__all__ = ["DISCIPLINES", "FIELD_LABELS", "LAYOUT_WORDS", "UNASSIGNED", "Dataset", "DatasetError",
+           "Examined", "Impact", "ImportMapping", "Incoming", "MappingStep", "Remembered",
+           "check_mapped", "check_path", "check_uploads", "column_table", "counted",
+           "describe_counts", "digest", "edited_mapping", "ensure_dataset", "examine_uploads",
+           "history", "known_skills", "latest_snapshot", "load_path", "load_sample",
+           "mapping_download", "needs_decision", "needs_decision_count", "preview",
+           "remember_mapping", "remembered_mapping", "remembered_mappings", "role_options",
+           "skill_table", "snapshot_bus_factors", "snapshots", "store_incoming", "store_mapped",
+           "stored_counts", "template", "trend"]
 
 SAMPLE_SOURCE = "bundled sample organisation"
 
@@ -78,7 +91,26 @@ def check_path(path: str | Path, mapping: Path | None = None) -> Incoming:
 
 def check_uploads(files: Mapping[str, bytes]) -> Incoming:
     """Validate uploaded files keyed by name; raises DatasetError with every problem."""
+    _refuse_mixed(files)
     return Incoming(_parse_uploads(files), digest(files))
+
+
+def _refuse_mixed(files: Mapping[str, bytes]) -> None:
+    """Several files are one dataset only as the template's tables, one CSV each: anything
+    else (two workbooks, a workbook and a CSV, two exports) would be combined into one
+    dataset without anyone having meant it."""
+    if len(files) < 2:
+        return
+    strays = [name for name in files if Path(name).suffix.lower() not in TEXT_SUFFIXES
+              or header_key(Path(name).stem) not in TABLE_COLUMNS]
+    if strays:
+        tables = ", ".join(f"{t}.csv" for t in TABLE_COLUMNS)
+        raise DatasetError([Problem(
+            ", ".join(files),
+            f"are {len(files)} files, and {', '.join(strays)} "
+            f"{'is' if len(strays) == 1 else 'are'} not one of the template's tables "
+            f"({tables}). Upload one workbook or one export at a time, or the template's "
+            "tables as CSV files; nothing was combined or stored.")])
 
 
 def preview(store: Store, dataset: Dataset) -> Impact:
@@ -208,3 +240,181 @@ def trend(store: Store) -> pd.DataFrame:
     coverage = frame.assign(series="targets met", value=frame["coverage"], measure="coverage")
     columns = ["snapshot", "loaded_at", "series", "value", "measure"]
     return pd.concat([bus[columns], coverage[columns]], ignore_index=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Another tool's export: a mapping to confirm, remembered by the file's header
+
+FIELD_LABELS = {"name": "Name", "person_id": "Person id", "team": "Team", "role": "Role",
+                "discipline": "Discipline", "email": "E-mail", "manager": "Manager (id)",
+                "skill": "Skill (name)", "level": "Level", "interest": "Interest",
+                mappings.SKILL_ROLE: "A skill", mappings.IGNORE_ROLE: "Ignored"}
+
+
+LAYOUT_WORDS = {"wide": "a row per person and a column per skill",
+                "long": "a row per person and skill (one rating per row)",
+                "json": "the skills-matrix app's JSON backup (members and their skills)",
+                "tables": "crosstrain's own tables"}
+
+
+def role_options(layout: str) -> list[str]:
+    """What a header can be used as in `layout`."""
+    extra = list(mappings.LONG_FIELDS) if layout == "long" else [mappings.SKILL_ROLE]
+    return list(mappings.PERSON_FIELDS) + extra + [mappings.IGNORE_ROLE]
+
+
+@dataclass(frozen=True)
+class Remembered:
+    """A mapping someone confirmed earlier for files with the same header."""
+
+    mapping: ImportMapping
+    source: str
+    confirmed_at: datetime
+    confirmed_by: str
+
+
+@dataclass(frozen=True)
+class MappingStep:
+    """An upload in another tool's layout: the mapping to confirm before it can load."""
+
+    files: Mapping[str, bytes]
+    proposal: Proposal
+    remembered: Remembered | None
+
+    @property
+    def mapping(self) -> ImportMapping:
+        """What to start from: the remembered mapping, else the proposal."""
+        return self.remembered.mapping if self.remembered else self.proposal.mapping
+
+    @property
+    def fingerprint(self) -> str:
+        return self.proposal.fingerprint
+
+    @property
+    def sha256(self) -> str:
+        return digest(self.files)
+
+
+@dataclass(frozen=True)
+class Examined:
+    """An upload either in crosstrain's layouts (`incoming`, validated) or in another tool's
+    (`step`, waiting for its mapping)."""
+
+    incoming: Incoming | None = None
+    step: MappingStep | None = None
+
+
+def examine_uploads(store: Store, files: Mapping[str, bytes]) -> Examined:
+    """Validate uploads in our template or classic layout; for another tool's export, the
+    mapping to confirm (the one remembered for its header, else the proposed one). Raises
+    DatasetError with every problem of a file in our layout, or of one nothing can read."""
+    store.caller.require(Permission.LOAD_DATASET)
+    try:
+        return Examined(incoming=check_uploads(files))
+    except DatasetError as ours:
+        if len(files) > 1:
+            raise
+        try:
+            proposal = mappings.propose_mapping(files)
+        except DatasetError:
+            raise ours from None
+        if proposal.mapping.layout == "tables":
+            raise  # our own layout: its problems are the ones to fix
+    return Examined(step=MappingStep(files, proposal,
+                                     remembered_mapping(store, proposal.fingerprint, proposal)))
+
+
+def check_mapped(step: MappingStep, mapping: ImportMapping) -> Incoming:
+    """Validate the step's files read through `mapping`; raises DatasetError."""
+    return Incoming(mappings.apply_mapping(step.files, mapping), step.sha256)
+
+
+def store_mapped(store: Store, step: MappingStep, incoming: Incoming,
+                 mapping: ImportMapping) -> int:
+    """Confirm `mapping` for the step's header and store `incoming` as the next snapshot."""
+    store.caller.require(Permission.LOAD_DATASET)
+    snapshot = store_incoming(store, incoming)
+    remember_mapping(store, step.fingerprint, mapping, ", ".join(step.files))
+    return snapshot
+
+
+def remember_mapping(store: Store, fingerprint: str, mapping: ImportMapping,
+                     source: str) -> None:
+    """Keep `mapping` as the confirmed one for exports with this header fingerprint."""
+    text = mapping.to_toml()
+    with store.transaction(Permission.LOAD_DATASET) as cursor:
+        store.execute(cursor, "save_import_mapping", fingerprint=fingerprint, mapping=text,
+                      source=source, confirmed_by=store.caller.actor())
+        audit.append(store, cursor, "mapping confirmed", f"mapping {fingerprint} ({source})",
+                     len(mapping.skills), hashlib.sha256(text.encode("utf-8")).hexdigest())
+
+
+def remembered_mapping(store: Store, fingerprint: str,
+                       proposal: Proposal | None = None) -> Remembered | None:
+    """The mapping confirmed for this header, if any (fitted to `proposal`'s upload)."""
+    store.caller.require(Permission.LOAD_DATASET)
+    found = store.read("import_mapping", fingerprint=fingerprint)
+    if found.empty:
+        return None
+    row = found.iloc[0]
+    try:
+        mapping = mappings.mapping_from_toml(str(row["mapping"]), "the remembered mapping")
+    except DatasetError:
+        return None  # written by an older crosstrain: propose afresh rather than fail
+    if proposal is not None:
+        mapping = mappings.fitted(mapping, proposal)
+    return Remembered(mapping, str(row["source"]), row["confirmed_at"].to_pydatetime(),
+                      str(row["confirmed_by"]))
+
+
+def remembered_mappings(store: Store) -> pd.DataFrame:
+    """Every remembered mapping: fingerprint, source, confirmed_at, confirmed_by."""
+    store.caller.require(Permission.LOAD_DATASET)
+    return store.read("import_mappings")
+
+
+def mapping_download(store: Store, mapping: ImportMapping, name: str) -> bytes:
+    """The mapping as the TOML `python -m skills load FILE --mapping` reads; audited."""
+    store.caller.require(Permission.LOAD_DATASET)
+    return audit.record_export(store, name, mapping.to_toml().encode("utf-8"),
+                               len(mapping.skills))
+
+
+def known_skills() -> dict[str, str]:
+    """Every skill of the taxonomy, skill_id -> name, for choosing what a column is."""
+    return {skill_id: skill.name for skill_id, skill in
+            sorted(KNOWN_SKILLS.items(), key=lambda item: item[1].name.casefold())}
+
+
+def column_table(step: MappingStep, mapping: ImportMapping) -> pd.DataFrame:
+    """One row per header of the matrix table: `column` and what it is `used_as`."""
+    roles = mappings.column_roles(mapping, step.proposal.headers)
+    return pd.DataFrame({"column": list(roles), "used_as": list(roles.values())})
+
+
+def skill_table(mapping: ImportMapping) -> pd.DataFrame:
+    """One row per skill column (or skill name): what it becomes and how it was matched."""
+    rows = [{"column": s.column, "known": s.skill_id if s.skill_id in KNOWN_SKILLS else "",
+             "skill_id": s.skill_id, "name": s.name, "discipline": s.discipline,
+             "critical": bool(s.critical), "matched": s.matched,
+             "suggestion": KNOWN_SKILLS[s.suggestion].name if s.suggestion in KNOWN_SKILLS
+             else s.suggestion}
+            for s in mapping.skills]
+    return pd.DataFrame(rows, columns=["column", "known", "skill_id", "name", "discipline",
+                                       "critical", "matched", "suggestion"])
+
+
+def edited_mapping(mapping: ImportMapping, columns: pd.DataFrame | None = None,
+                   skills: pd.DataFrame | None = None, **settings: Any) -> ImportMapping:
+    """`mapping` as the Data page's editors changed it; raises DatasetError saying what is
+    wrong (two columns marked as the team, a discipline that is none)."""
+    roles = None if columns is None else dict(zip(columns["column"].astype(str),
+                                                  columns["used_as"].astype(str), strict=True))
+    rows = None if skills is None else [
+        {key: (None if _missing(value) else value) for key, value in row.items()}
+        for row in skills.to_dict(orient="records")]
+    return mappings.edited(mapping, roles=roles, skills=rows, **settings)
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (not isinstance(value, (str, bool, list, dict)) and pd.isna(value))
