@@ -128,6 +128,15 @@ def _decide(rotation_key: str) -> Call:
     return call
 
 
+def _decide_many(rotation_key: str) -> Call:
+    def call(view: Store, w: World) -> None:
+        row = getattr(w, rotation_key)
+        rotations.decide_many(view, w.version,
+                              {(row.person_id, row.host_team, int(row.quarter)): "declined"},
+                              "not this quarter")
+    return call
+
+
 CASES = [
     # coverage: aggregates for every role; named rows for who may see people
     Case("coverage.teams", "read", "aggregate", "EMHA", lambda v, w: coverage.teams(v)),
@@ -144,6 +153,8 @@ CASES = [
     Case("coverage.overview", "read", "aggregate", "EMHA", lambda v, w: coverage.overview(v)),
     Case("coverage.fragile_skills", "read", "aggregate", "EMHA",
          lambda v, w: coverage.fragile_skills(v)),
+    Case("coverage.largest_gaps", "read", "aggregate", "EMHA",
+         lambda v, w: coverage.largest_gaps(v)),
     Case("coverage.heatmap_view", "read", "aggregate", "EMHA",
          lambda v, w: coverage.heatmap_view(v)),
     Case("coverage.key_people", "read", "team", "MH", lambda v, w: coverage.key_people(v)),
@@ -301,6 +312,12 @@ CASES = [
          lambda v, w: rotations.save_plan(v, *w.rotation_result)),
     Case("rotations.decide", "write", "team", "M", _decide("own_team_rotation")),
     Case("rotations.decide", "write", "other", "", _decide("other_rotation")),
+    Case("rotations.decide_many", "write", "team", "M", _decide_many("own_team_rotation")),
+    Case("rotations.decide_many", "write", "other", "", _decide_many("other_rotation")),
+    Case("rotations.approve_requested", "write", "team", "M",
+         lambda v, w: rotations.approve_requested(v, w.version)),
+    Case("rotations.rule_check", "read", "other", "MH",
+         lambda v, w: rotations.rule_check(v, w.version)),
     Case("rotations.plan_versions", "read", "other", "MH",
          lambda v, w: rotations.plan_versions(v)),
     Case("rotations.plan_rotations", "read", "team", "MH",

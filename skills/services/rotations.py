@@ -92,7 +92,7 @@ class FiledRequest(str):
         return made
 
 
-def next_horizon(store: Store) -> int:
+def _next_horizon(store: Store) -> int:
     """The quarters the next plan covers: the latest saved plan's horizon, else the default."""
     versions = store.read("rotation_plan_versions")
     if versions.empty:
@@ -101,7 +101,7 @@ def next_horizon(store: Store) -> int:
     return Policy.from_dict(json.loads(latest.iloc[0]["policy"])).quarters
 
 
-def horizon_notice(request_id: str, earliest: int, latest: int, horizon: int) -> str:
+def _horizon_notice(request_id: str, earliest: int, latest: int, horizon: int) -> str:
     """Words for a window that lies (partly) beyond the next plan's horizon; '' when not."""
     if latest <= horizon:
         return ""
@@ -118,7 +118,7 @@ def file_request(store: Store, *, person_id: str, host_team: str | None, skill_i
                  earliest_quarter: int, latest_quarter: int, priority: int,
                  note: str | None = None) -> FiledRequest:
     """Store a new request (status 'requested') and its first history line; its new id, with
-    a notice when its window lies beyond the next plan's horizon (`next_horizon`).
+    a notice when its window lies beyond the next plan's horizon (`_next_horizon`).
 
     The id is one no request, stored or gone, ever had (sql/next_request_number.sql).
     """
@@ -163,8 +163,8 @@ def file_request(store: Store, *, person_id: str, host_team: str | None, skill_i
         store.execute(cursor, "insert_rotation_request_event", request_id=request_id,
                       status="requested", changed_by=_who(store), plan_version=None, note=note)
         audit.append(store, cursor, "request filed", f"request {request_id}", 1)
-    return FiledRequest(request_id, horizon_notice(request_id, earliest_quarter,
-                                                   latest_quarter, next_horizon(store)))
+    return FiledRequest(request_id, _horizon_notice(request_id, earliest_quarter,
+                                                   latest_quarter, _next_horizon(store)))
 
 
 def _who(store: Store) -> str:
