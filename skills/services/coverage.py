@@ -64,6 +64,17 @@ def target_gaps(store: Store, within: Scope = ALL) -> pd.DataFrame:
     return store.read("target_gaps", **within.params())
 
 
+def largest_gaps(store: Store, within: Scope = ALL) -> pd.DataFrame:
+    """The unmet targets, most people missing first: team, skill_name, missing and `target`
+    in words ("1 of 2 at ≥ 3"), the overview's table."""
+    gaps = target_gaps(store, within)
+    unmet = gaps[gaps["missing"] > 0].reset_index(drop=True)
+    target = [f"{int(h)} of {int(n)} at ≥ {int(lv)}" for h, n, lv in
+              zip(unmet["have"], unmet["min_people"], unmet["min_level"], strict=True)]
+    return unmet.assign(target=target)[["team", "skill_id", "skill_name", "missing", "have",
+                                         "min_people", "min_level", "target"]]
+
+
 def key_people(store: Store, within: Scope = ALL) -> pd.DataFrame:
     """The sole practitioner of a critical skill, organisation-wide: named people, so only
     for who may see people, and a manager sees those of the teams they lead."""
