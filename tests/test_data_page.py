@@ -89,8 +89,10 @@ def test_another_tools_export_shows_the_proposed_mapping_and_what_it_imports(app
     assert any("matrice.csv is not in crosstrain's template" in i.value for i in app.info)
     columns = editor(app, "-columns").value.set_index("column")["used_as"].to_dict()
     assert columns == {"Nom": "name", "Ownership": "ignore", "Appétences": "ignore",
-                       "Groupes": "team", "CI/CD (GitLab)": "skill", "Kubernetes": "skill",
-                       "Cybersécurité": "skill", "Python": "skill", "Obsevability": "skill"}
+                       "Groupes": "team", "CI/CD (GitLab)": "skill column",
+                       "Kubernetes": "skill column",
+                       "Cybersécurité": "skill column", "Python": "skill column",
+                       "Obsevability": "skill column"}
     skills = editor(app, "-skills-5").value.set_index("column")
     assert skills.loc["CI/CD (GitLab)", ["known", "matched"]].tolist() == ["ci-cd", "synonym"]
     assert skills.loc["Kubernetes", "known"] == "container-orchestration"

@@ -10,7 +10,7 @@ from typing import Any
 
 from skills.cli import EXIT_INVALID, EXIT_OK
 from skills.ingest.mapping import Proposal, header_fingerprint, propose
-from skills.ingest.problems import DatasetError
+from skills.ingest.problems import DatasetError, counted
 from skills.ingest.reading import read_path
 
 
@@ -43,9 +43,10 @@ def _summary(path: Path, proposal: Proposal, out: Path | None) -> str:
         return "\n".join(lines)
     counts = dataset.summary()
     critical = int(dataset.skills["critical"].astype(bool).sum())
-    lines.append(f"# would import: {counts['people']} people in {counts['teams']} teams, "
-                 f"{counts['skills']} skills ({critical} critical), {counts['ratings']} "
-                 f"ratings, {counts['targets']} targets")
+    lines.append(f"# would import: {counted(counts['people'], 'person', 'people')} in "
+                 f"{counted(counts['teams'], 'team')}, {counted(counts['skills'], 'skill')} "
+                 f"({critical} critical), {counted(counts['ratings'], 'rating')}, "
+                 f"{counted(counts['targets'], 'target')}")
     lines += [f"# warning: {w}" for w in dataset.warnings]
     use = out if out is not None else "MAPPING.toml"
     lines.append(f"# to load: python -m skills load {path} --mapping {use}")

@@ -35,7 +35,8 @@ LAYOUTS = ("tables", "wide", "long", "json")
 PERSON_FIELDS = ("name", "person_id", "team", "role", "discipline", "email", "manager")
 LONG_FIELDS = ("skill", "level", "interest")
 # What a header can be besides one of the fields: a skill column (wide layout) or nothing.
-SKILL_ROLE, IGNORE_ROLE = "skill", "ignore"
+# (Not "skill": in the long layout that is the field naming the skill of a row.)
+SKILL_ROLE, IGNORE_ROLE = "skill column", "ignore"
 
 # Header words that say what a column is, English and French, in `match_key` form.
 FIELD_WORDS: dict[str, tuple[str, ...]] = {
