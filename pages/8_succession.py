@@ -18,6 +18,8 @@ LABELS = {
     "required_level": "Required level", "ready_now": "Ready now",
     "ready_soon": "Ready in 1-2 years", "key_people": "Key people",
     "successor_id": "Successor id", "incumbent_id": "Key person id",
+    # The export's headers are these labels: one wording on screen and in the file.
+    **succession.EXPORT_LABELS,
 }
 
 
@@ -93,7 +95,7 @@ def page() -> None:
     with slate_tab:
         st.dataframe(plan.key_people, hide_index=True, column_config=LABELS,
                      key="succession-key-people",
-                     column_order=["name", "team", "skills_at_risk", "targets_at_risk",
+                     column_order=["name", "team", "skill_names_at_risk", "targets_at_risk",
                                    "successors", "reason", "note"])
         st.dataframe(slates, hide_index=True, column_config=LABELS, key="succession-slates",
                      column_order=["incumbent_name", "rank", "successor_name",
@@ -132,8 +134,9 @@ def page() -> None:
         if not who.can(succession.Permission.EXPORT_PERSONAL):
             st.info("HR exports succession plans; your role may view them here.")
         else:
-            st.caption("One row per key person and successor; IDs stay text and no cell can "
-                       "run as a formula.")
+            st.caption("One row per key person and successor, names beside their ids, "
+                       "headed as on this page; IDs stay text and no cell can run as a "
+                       "formula.")
             left, right = st.columns(2)
             left.download_button("Download succession plan (CSV)",
                                  lambda: succession.export(current, "csv", plan=plan),

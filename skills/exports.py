@@ -22,7 +22,10 @@ def neutralise(value: object) -> object:
 
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with every text cell and every header neutralised: headers are on-screen
+    labels, and a label can hold a team's or a skill's name."""
     out = frame.copy()
+    out.columns = [neutralise(str(column)) for column in out.columns]
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
             out[column] = out[column].map(neutralise, na_action="ignore")
@@ -63,8 +66,9 @@ def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "export") -> bytes:
     book = Workbook()
     page = book.active
     page.title = sheet[:31]
-    page.append([str(column) for column in frame.columns])
-    for row in safe_frame(frame).itertuples(index=False):
+    safe = safe_frame(frame)
+    page.append([str(column) for column in safe.columns])
+    for row in safe.itertuples(index=False, name=None):
         page.append([None if value is None or (isinstance(value, float) and value != value)
                      else value for value in row])
     for cells in page.iter_rows(min_row=1):

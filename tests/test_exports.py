@@ -75,3 +75,70 @@ def _strip_guards(cell: str) -> str:
     """The inverse of the export's guard: one quote off each guarded start."""
     cell = re.sub(r"(?<=[\r\n])'(?='*[=+\-@\t|%])", "", cell)
     return re.sub(r"\A'(?='*[=+\-@\t\r\n|%])", "", cell)
+
+
+# --- Headers and HR's exports (issue 14): on-screen labels as headers, names beside ids.
+
+def test_headers_are_neutralised_in_csv_and_xlsx():
+    from openpyxl import load_workbook
+
+    from skills.exports import to_xlsx_bytes
+
+    frame = pd.DataFrame({"=Team": ["a"], "Key person id": ["000123"]})
+    header = next(csv.reader(io.StringIO(to_csv(frame), newline="")))
+    assert header == ["'=Team", "Key person id"]
+    sheet = load_workbook(io.BytesIO(to_xlsx_bytes(frame))).active
+    assert [c.value for c in sheet[1]] == ["'=Team", "Key person id"]
+    assert sheet["B2"].value == "000123" and sheet["B2"].data_type == "s"
+
+
+def _succession_rows(store, fmt: str = "csv") -> list[dict]:
+    from openpyxl import load_workbook
+
+    from skills.access import Caller, Role
+    from skills.plans.succession import SuccessionOptions
+    from skills.services import succession
+
+    data = succession.export(store.as_caller(Caller(Role.HR, "P011")), fmt,
+                             SuccessionOptions(time_limit=30))
+    if fmt == "csv":
+        return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    sheet = load_workbook(io.BytesIO(data)).active
+    header = [c.value for c in sheet[1]]
+    return [dict(zip(header, (c.value or "" for c in row), strict=True))
+            for row in sheet.iter_rows(min_row=2)]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_succession_export_has_the_pages_labels_and_names_beside_ids(store, fmt):
+    from skills.organisation import shown_name_map
+    from skills.services import succession
+
+    rows = _succession_rows(store, fmt)
+    assert rows and list(rows[0]) == list(succession.EXPORT_HEADERS)
+    people = shown_name_map(store.read("people"))
+    skills = dict(zip(store.read("skills")["skill_id"], store.read("skills")["name"],
+                      strict=True))
+    for row in rows:
+        assert row["Key person"] == people[row["Key person id"]]
+        ids = row["Skill ids at risk"].split(";")
+        assert row["Skills at risk"] == "; ".join(skills[s] for s in ids)
+        if row["Successor id"]:
+            assert row["Successor"] == people[row["Successor id"]]
+
+
+def test_the_succession_page_shows_skill_names_under_the_exports_label(monkeypatch, store):
+    from streamlit.testing.v1 import AppTest
+
+    from skills.store import ROOT
+
+    monkeypatch.setenv("CROSSTRAIN_DB", str(store.path))
+    store.close()
+    app = AppTest.from_file(str(ROOT / "pages" / "8_succession.py"), default_timeout=120)
+    app.session_state["role"] = "hr"
+    app.run()
+    assert not app.exception
+    keys = next(d for d in app.dataframe if "skill_names_at_risk" in d.value.columns)
+    assert "skill_names_at_risk" in keys.proto.column_order
+    assert "skills_at_risk" not in keys.proto.column_order
+    assert not keys.value["skill_names_at_risk"].str.contains("-").all()

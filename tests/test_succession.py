@@ -434,18 +434,26 @@ def export_store(tmp_path, data: Dataset) -> Store:
     return opened
 
 
+# The file is headed with the page's labels (issue 14); tests read it back by column name.
+BY_LABEL = {label: column for column, label in service.EXPORT_LABELS.items()}
+
+
+def by_column(row: dict) -> dict:
+    return {BY_LABEL.get(key, key): value for key, value in row.items()}
+
+
 def test_export_columns_are_exactly_the_documented_ones(store):
     rows = list(csv.reader(io.StringIO(service.export(store).decode("utf-8-sig"), newline="")))
-    assert rows[0] == ["incumbent_id", "incumbent_name", "team", "skills_at_risk",
-                       "targets_at_risk", "successor_id", "successor_name", "successor_team",
-                       "readiness", "gaps", "development"]
-    assert {r[8] for r in rows[1:]} <= set(su.READINESS)
+    assert rows[0] == ["Key person id", "Key person", "Team", "Skill ids at risk",
+                       "Skills at risk", "Targets at risk", "Successor id", "Successor",
+                       "Successor's team", "Readiness", "Gaps (now→needed)", "Development"]
+    assert {r[9] for r in rows[1:]} <= set(su.READINESS)
 
 
 def test_csv_export_neutralises_every_dangerous_start_and_keeps_leading_zeros(tmp_path):
     opened = export_store(tmp_path, dangerous_dataset())
     text = service.export(opened).decode("utf-8-sig")
-    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    rows = [by_column(r) for r in csv.DictReader(io.StringIO(text, newline=""))]
     assert {r["incumbent_id"] for r in rows} == {"000123"}
     assert rows[0]["incumbent_name"] == "'=HYPERLINK(\"http://x\")"
     assert rows[0]["team"] == "'=Team"
@@ -466,12 +474,12 @@ def test_every_dangerous_first_character_is_neutralised_in_both_formats(tmp_path
     assert sorted(frame["successor_name"].str[0]) == sorted(DANGEROUS)  # as stored
     opened = export_store(tmp_path, dangerous_dataset())
     options = su.SuccessionOptions(max_successors=7)
-    rows = list(csv.DictReader(io.StringIO(service.export(opened, options=options)
-                                           .decode("utf-8-sig"), newline="")))
+    rows = [by_column(r) for r in csv.DictReader(io.StringIO(
+        service.export(opened, options=options).decode("utf-8-sig"), newline=""))]
     book = load_workbook(io.BytesIO(service.export(opened, "xlsx", options=options)))
     sheet = book.active
-    header = [c.value for c in sheet[1]]
-    assert header == list(su.EXPORT_COLUMNS)
+    header = [BY_LABEL[c.value] for c in sheet[1]]
+    assert [c.value for c in sheet[1]] == list(service.EXPORT_HEADERS)
     cells = [dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2)]
     for name in DANGEROUS:
         shown = [r["successor_name"] for r in rows if r["successor_name"][1:2] == name]
@@ -539,7 +547,7 @@ def test_cli_exports_csv_and_xlsx(store, tmp_path):
     assert summary["rows"] == len(list(csv.reader(io.StringIO(expected, newline="")))) - 1
     book = tmp_path / "succession.xlsx"
     assert run("export", "succession", "--db", str(path), "--out", str(book)).returncode == 0
-    assert load_workbook(book).active["A1"].value == "incumbent_id"
+    assert load_workbook(book).active["A1"].value == "Key person id"
     bad = run("export", "succession", "--db", str(path), "--out", str(tmp_path / "x.txt"))
     assert bad.returncode == 2 and ".csv or .xlsx" in bad.stderr
     bad = run("export", "succession", "--db", str(path), "--max-slates", "0")

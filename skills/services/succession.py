@@ -34,14 +34,25 @@ from skills.services import rotations as rotation_service
 from skills.services.session import Organisation, seen_by
 from skills.store import Store
 
-__all__ = ["EXPORT_COLUMNS", "Format", "Organisation", "Permission", "SuccessionInputError",
-           "SuccessionOptions", "SuccessionPlan", "SuccessionUnavailable", "analyse", "export",
-           "export_table", "learning_under_way", "seen_by",
-           "version", "visible_teams", "within"]
+__all__ = ["EXPORT_COLUMNS", "EXPORT_HEADERS", "EXPORT_LABELS", "Format", "Organisation",
+           "Permission", "SuccessionInputError", "SuccessionOptions", "SuccessionPlan",
+           "SuccessionUnavailable", "analyse", "export", "export_table", "learning_under_way",
+           "seen_by", "version", "visible_teams", "within"]
 
 Format = Literal["csv", "xlsx"]
 MEDIA_TYPES = {"csv": "text/csv",
                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+# The export's columns, headed as the page labels them; names stand beside the ids.
+EXPORT_LABELS: dict[str, str] = {
+    "incumbent_id": "Key person id", "incumbent_name": "Key person", "team": "Team",
+    "skills_at_risk": "Skill ids at risk", "skill_names_at_risk": "Skills at risk",
+    "targets_at_risk": "Targets at risk", "successor_id": "Successor id",
+    "successor_name": "Successor", "successor_team": "Successor's team",
+    "readiness": "Readiness", "gaps": "Gaps (now→needed)", "development": "Development",
+}
+EXPORT_HEADERS: tuple[str, ...] = tuple(EXPORT_LABELS.values())
 
 
 class SuccessionUnavailable(Exception):
@@ -84,8 +95,20 @@ def analyse(store: Store, options: SuccessionOptions | None = None) -> Successio
     deadline = Deadline(options.time_limit)
     dataset = store.dataset()
     learning = hiring_service.planned_learning(store, dataset)
-    plan = plan_succession(model.Organisation.of(dataset), options, learning, deadline)
+    org = model.Organisation.of(dataset)
+    plan = plan_succession(org, options, learning, deadline)
+    plan = _with_skill_names(plan, org)
     return plan if teams is None else within(plan, teams)
+
+
+def _with_skill_names(plan: SuccessionPlan, org: model.Organisation) -> SuccessionPlan:
+    """Key people with `skill_names_at_risk` beside the skill ids ('Rollback; Feature
+    stores')."""
+    names = dict(zip(org.skill_ids.astype(str), org.skill_names.astype(str), strict=True))
+    keys = plan.key_people.assign(skill_names_at_risk=[
+        "; ".join(names.get(s, s) for s in str(ids).split(";") if s)
+        for ids in plan.key_people["skills_at_risk"]])
+    return replace(plan, key_people=keys)
 
 
 def within(plan: SuccessionPlan, teams: frozenset[str]) -> SuccessionPlan:
@@ -104,8 +127,16 @@ def within(plan: SuccessionPlan, teams: frozenset[str]) -> SuccessionPlan:
 
 
 def export_table(plan: SuccessionPlan) -> pd.DataFrame:
-    """The export's rows as the page previews them."""
-    return export_frame(plan)
+    """The export's rows: `EXPORT_LABELS`' columns (skill names beside their ids), keyed by
+    column name; the file heads them with the labels."""
+    frame = export_frame(plan)
+    if "skill_names_at_risk" in plan.key_people:
+        names = dict(zip(plan.key_people["person_id"], plan.key_people["skill_names_at_risk"],
+                         strict=True))
+    else:
+        names = {}
+    frame["skill_names_at_risk"] = [names.get(p, "") for p in frame["incumbent_id"]]
+    return frame[list(EXPORT_LABELS)]
 
 
 def export(store: Store, fmt: Format = "csv", options: SuccessionOptions | None = None,
@@ -122,6 +153,6 @@ def export(store: Store, fmt: Format = "csv", options: SuccessionOptions | None 
     if not plan.found:
         problems = "; ".join(v.message for v in plan.violations) or plan.message
         raise SuccessionUnavailable(f"There is no succession plan to export: {problems}")
-    frame = export_frame(plan)
+    frame = export_table(plan).rename(columns=EXPORT_LABELS)
     data = to_csv_bytes(frame) if fmt == "csv" else to_xlsx_bytes(frame, "succession")
     return audit.record_export(store, f"succession.{fmt}", data, len(frame))
