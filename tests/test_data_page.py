@@ -66,6 +66,16 @@ def texts(app: AppTest) -> list[str]:
     for kind in ("markdown", "caption", "error", "warning", "info", "success", "subheader"):
         found += [str(e.value) for e in getattr(app, kind)]
     found += [str(b.label) for b in app.button]
+    # Expanders and status boxes (st.status) carry their words in their labels.
+    found += _labels(app._tree)
+    return found
+
+
+def _labels(node) -> list[str]:  # noqa: ANN001 - a node of AppTest's element tree
+    label = getattr(getattr(node, "proto", None), "label", None)
+    found = [label] if isinstance(label, str) and label else []
+    for child in getattr(node, "children", {}).values():
+        found += _labels(child)
     return found
 
 
@@ -264,6 +274,7 @@ def test_a_failed_check_takes_the_file_out_of_the_uploader_and_counts_one_proble
     bad = _workbook({"people": PEOPLE, "skills": SKILLS,
                      "ratings": [RATINGS[0], ["E1", "k8s", 7], RATINGS[2]]})
     app = upload(data_page(), [("bad-level7.xlsx", bad)])
+    assert not [t for t in texts(app) if "1 problems" in t]
     # The failed file has left the uploader: a fresh one waits for the corrected file.
     assert not app.get("file_uploader")[0].value
     assert app.get("file_uploader")[0].key == "uploads-1"
