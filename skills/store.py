@@ -30,6 +30,7 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from skills.access import SYSTEM, Caller, Permission
 from skills.dataset import Dataset
@@ -296,6 +297,10 @@ class Store:
             # schema.sql first; planners keep their own tables in schema_<planner>.sql.
             for schema in sorted(SQL_DIR.glob("schema*.sql")):
                 cursor.execute(sql_text(schema.stem))
+            if cursor.execute(sql_text("ratings_key_count")).fetchall()[0][0]:
+                cursor.begin()
+                cursor.execute(sql_text("unkey_ratings"))
+                cursor.commit()
 
     def as_caller(self, caller: Caller) -> Store:
         """The same connection, seen by someone else; permissions are checked per call."""
@@ -440,4 +445,13 @@ class Store:
 def _register(cursor: duckdb.DuckDBPyConnection, dataset: Dataset) -> None:
     # Registrations belong to this cursor and vanish when the transaction closes it.
     for table, frame in dataset.tables().items():
-        cursor.register(f"incoming_{table}", frame)
+        cursor.register(f"incoming_{table}", _as_arrow(frame))
+
+
+def _as_arrow(frame: pd.DataFrame) -> pa.Table | pd.DataFrame:
+    """`frame` as Arrow, which DuckDB scans in half the time of a frame (the text columns
+    already hold Arrow strings, so little is copied); a frame Arrow cannot type as it is."""
+    try:
+        return pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowException, TypeError, ValueError):
+        return frame

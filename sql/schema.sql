@@ -18,14 +18,16 @@ CREATE TABLE IF NOT EXISTS skills (
     description VARCHAR
 );
 
--- A missing rating means level 0; only rated pairs are stored.
+-- A missing rating means level 0; only rated pairs are stored. One rating per (person, skill)
+-- is the importer's rule, checked before any load (skills/ingest/validation.py): a primary key
+-- here would check it again and make every load of a large matrix several times slower
+-- (benchmarks/bench_import.py). sql/unkey_ratings.sql drops the key from older files.
 CREATE TABLE IF NOT EXISTS ratings (
     person_id   VARCHAR NOT NULL,
     skill_id    VARCHAR NOT NULL,
     level       TINYINT NOT NULL CHECK (level BETWEEN 0 AND 4),
     interest    TINYINT NOT NULL DEFAULT 0 CHECK (interest BETWEEN 0 AND 3),
-    assessed_on DATE,
-    PRIMARY KEY (person_id, skill_id)
+    assessed_on DATE
 );
 
 -- origin is 'file' when the dataset set the target, 'default' when crosstrain derived it.

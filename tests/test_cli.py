@@ -122,3 +122,16 @@ def test_plan_rotations_imports_only_its_own_planner():
                           text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "['skills.cli.rotations']"
+
+
+def test_a_cron_load_imports_no_planner(tmp_path):
+    # A scheduled `load` paid for the planners' and the request service's imports (scipy,
+    # the rotation model) before reading a byte; issue 12 measures the whole command.
+    script = ("import sys; from skills.cli import main; "
+              f"code = main(['load', {str(SAMPLE_DIR)!r}, '--db', {str(tmp_path / 'c.duckdb')!r}]);"
+              "print(code, sorted(m for m in sys.modules if m.startswith(('skills.plans', "
+              "'skills.services.rotations', 'scipy', 'pulp', 'ortools'))))")
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "0 []"

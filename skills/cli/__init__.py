@@ -18,7 +18,6 @@ from pathlib import Path
 import duckdb
 
 from skills.ingest.problems import DatasetError
-from skills.services.rotations import RequestError
 from skills.store import CLI_TURN, CLI_WAIT, Store, StoreBusy, default_db_path, is_disk_full
 
 EXIT_OK = 0
@@ -31,9 +30,13 @@ EXIT_DISK_FULL = 7
 Handler = Callable[[argparse.Namespace], int]
 # Planner modules add their subcommands here (see `register_plan`), so this file stays small.
 PLAN_COMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Handler, str]] = {}
-# Command groups: each module has `add_commands(commands, db)` adding its subparsers.
-COMMAND_MODULES = ("skills.cli.data", "skills.cli.requests", "skills.cli.history",
-                   "skills.cli.succession", "skills.cli.identity", "skills.cli.inspect")
+# Command groups: each module has `add_commands(commands, db)` adding its subparsers. A command
+# imports only its own module: a cron `load` should not pay for the planners' imports.
+COMMAND_MODULES = {"load": "skills.cli.data", "coverage": "skills.cli.data",
+                   "sample": "skills.cli.data", "template": "skills.cli.data",
+                   "requests": "skills.cli.requests", "history": "skills.cli.history",
+                   "export": "skills.cli.succession", "audit": "skills.cli.identity",
+                   "roles": "skills.cli.identity", "inspect": "skills.cli.inspect"}
 PLANNER_MODULES = ("skills.cli.rotations", "skills.cli.mentoring", "skills.cli.hiring")
 
 
@@ -70,7 +73,8 @@ def open_loaded_store(args: argparse.Namespace) -> Store:
     return store
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with `command`, only that command's module is imported (and `plan`)."""
     parser = argparse.ArgumentParser(prog="python -m skills",
                                      description="crosstrain: skills coverage and plans for "
                                                  "cross-functional MLOps organisations")
@@ -78,7 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_argument("--db", type=Path, default=None,
                     help="DuckDB file (default: $CROSSTRAIN_DB or data/crosstrain.duckdb)")
     commands = parser.add_subparsers(dest="command", required=True)
-    for module in COMMAND_MODULES:
+    everything = list(dict.fromkeys(COMMAND_MODULES.values()))
+    chosen = ([COMMAND_MODULES[command]] if command in COMMAND_MODULES
+              else [] if command == "plan" else everything)
+    for module in chosen:
         importlib.import_module(module).add_commands(commands, db)
 
     if PLAN_COMMANDS:
@@ -97,13 +104,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     # a request should neither wait for those imports nor depend on them.
     if not argv or argv[0] in ("plan", "-h", "--help"):
         _register_planners(argv[1] if len(argv) > 1 and argv[0] == "plan" else None)
-    args = build_parser().parse_args(argv)
+    args = build_parser(argv[0] if argv else None).parse_args(argv)
     try:
         return int(args.handler(args))
     except DatasetError as error:
         print(str(error), file=sys.stderr)
         return EXIT_INVALID
-    except (StoreUnavailable, RequestError) as error:
+    except _user_errors() as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_INVALID
     except StoreBusy as error:
@@ -119,6 +126,13 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"space and run the command again. ({type(error).__name__}: "
               f"{str(error).splitlines()[0]})", file=sys.stderr)
         return EXIT_DISK_FULL
+
+
+def _user_errors() -> tuple[type[Exception], ...]:
+    # A refused request can only come from the requests service, and only once it is imported.
+    module = sys.modules.get("skills.services.rotations")
+    refused: tuple[type[Exception], ...] = (module.RequestError,) if module else ()
+    return (StoreUnavailable, *refused)
 
 
 def _register_planners(wanted: str | None = None) -> None:
