@@ -6,8 +6,8 @@ from skills import figures
 from skills.services import coverage, data
 from skills.services.session import Permission
 
-GAP_WIDTHS = {"team": ("Team", 125), "skill_name": ("Skill", 170),
-              "missing": ("Missing", 70), "target": ("Have of needed", 105)}
+GAP_WIDTHS = {"team": ("Team", 155), "skill_name": ("Skill", 170),
+              "missing": ("Missing", 62), "target": ("Have", 90)}
 
 st.title("Coverage overview")
 current = store()
@@ -25,8 +25,9 @@ if waiting:
 
 # People missing is a count of its own: as a metric's delta it drew a trend arrow.
 first, second, third, fourth = st.columns(4)
-first.metric("Critical skills with bus factor ≤ 1", summary.fragile_critical_skills,
-             help="Critical skills with at most one person at level ≥ 3 (Practitioner).",
+first.metric("Fragile critical skills", summary.fragile_critical_skills,
+             help="Critical skills with bus factor ≤ 1: at most one person at level ≥ 3 "
+                  "(Practitioner).",
              border=True)
 second.metric("Team targets unmet", summary.targets_unmet,
               help="Targets where fewer members than min_people are at min_level.",

@@ -40,28 +40,34 @@ with heatmap:
         if view.people_in_scope > coverage.PERSON_ROWS_MAX:
             st.info(f"{view.people_in_scope:,} people are too many for a row each: this shows "
                     "teams × skills (the share of each team's members who practise the "
-                    "skill).", icon=":material/zoom_out_map:")
+                    "skill). Choose a team under the heatmap to see it person by person.",
+                    icon=":material/zoom_out_map:")
         else:
             st.info("Teams × skills: the share of each team's members who practise the skill. "
                     "People's own levels are for them, their managers and HR.",
                     icon=":material/groups:")
-        st.plotly_chart(figures.team_skill_heatmap(view.frame), width="stretch",
-                        key="heatmap-teams")
+        # Blocks of teams, each with its skill labels, so no row is a screen from them.
+        for number, figure in enumerate(figures.team_skill_heatmaps(view.frame)):
+            st.plotly_chart(figure, width="stretch", key=f"heatmap-teams-{number}",
+                            config={"displayModeBar": False})
         drill = st.selectbox("Team to see person by person", drillable,
                              index=None, placeholder="Choose a team", key="heatmap-drill",
                              disabled=not drillable) if drillable else None
         if drill:
             matrix = coverage.ratings_matrix(current, coverage.scope([drill],
                                                                      within.disciplines))
-            st.plotly_chart(figures.skills_heatmap(matrix), width="stretch",
-                            key="heatmap-drill-figure")
+            for number, (caption, figure) in enumerate(figures.skills_heatmaps(matrix)):
+                st.markdown(f"**{caption}**")
+                st.plotly_chart(figure, width="stretch", key=f"heatmap-drill-figure-{number}",
+                                config={"displayModeBar": False})
     else:
         st.caption("Proficiency by person and skill, one block per team (★ critical skill).")
         matrix = view.frame
-        for team, block in matrix.groupby("team", sort=True):
-            st.markdown(f"**{team}**")
-            st.plotly_chart(figures.skills_heatmap(block), width="stretch",
-                            key=f"heatmap-{team}")
+        for number, (caption, figure) in enumerate(figures.skills_heatmaps(matrix)):
+            st.markdown(f"**{caption}**")
+            # No toolbar: on hover it covered the discipline labels at the top right.
+            st.plotly_chart(figure, width="stretch", key=f"heatmap-{number}",
+                            config={"displayModeBar": False})
         if matrix.empty:
             st.plotly_chart(figures.skills_heatmap(matrix), width="stretch", key="heatmap")
 with teams:

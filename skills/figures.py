@@ -83,6 +83,40 @@ def skills_heatmap(matrix: pd.DataFrame) -> go.Figure:
     return figure
 
 
+# A block of this many rows keeps its skill labels in a 1000 px window while its last row
+# is read: 230 px of labels + 30 rows x 18 px, or 15 teams x 20 px.
+PEOPLE_PER_BLOCK = 30
+TEAMS_PER_BLOCK = 15
+
+
+def skills_heatmaps(matrix: pd.DataFrame,
+                    per_block: int = PEOPLE_PER_BLOCK) -> list[tuple[str, go.Figure]]:
+    """(caption, figure) per team, a team of more than `per_block` people split into blocks:
+    every block has its own skill labels, so no cell is further from its label than a
+    screen."""
+    if matrix.empty:
+        return []
+    blocks: list[tuple[str, go.Figure]] = []
+    for team, rows in matrix.groupby("team", sort=True):
+        people = list(dict.fromkeys(rows["person_id"]))
+        for start in range(0, len(people), per_block):
+            chunk = people[start:start + per_block]
+            caption = str(team) if len(people) <= per_block else (
+                f"{team} ({start + 1}–{start + len(chunk)} of {len(people)})")
+            blocks.append((caption, skills_heatmap(rows[rows["person_id"].isin(chunk)])))
+    return blocks
+
+
+def team_skill_heatmaps(frame: pd.DataFrame,
+                        per_block: int = TEAMS_PER_BLOCK) -> list[go.Figure]:
+    """`team_skill_heatmap` in blocks of `per_block` teams, each with its own skill labels."""
+    if frame.empty:
+        return [team_skill_heatmap(frame)]
+    teams = sorted(frame["team"].unique())
+    return [team_skill_heatmap(frame[frame["team"].isin(teams[start:start + per_block])])
+            for start in range(0, len(teams), per_block)]
+
+
 def team_skill_heatmap(frame: pd.DataFrame) -> go.Figure:
     """Teams x skills for organisations too large for a row per person: the share of each
     team's members who practise the skill, with counts and the mean level on hover."""
