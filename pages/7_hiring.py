@@ -7,7 +7,6 @@ from skills.services import hiring as hiring_service
 from skills.services.exports import csv_download
 from skills.services.hiring import (
     BASELINE,
-    PLAN_COLUMNS,
     Costs,
     HiringInputError,
     HiringOptions,
@@ -221,6 +220,13 @@ def plan_tab() -> None:
         st.success(f"Saved as plan {plan_id}. HR can export it under **Saved plans**.")
 
 
+ACTION_LABELS = {
+    "action": "Action", "team": "Team", "discipline": "Discipline", "skill_id": "Skill id",
+    "level": "Level", "person_id": "Person id", "person_name": "Person", "hire_no": "Hire #",
+    "cost": "Cost", "from_team": "From team", "mentor_id": "Mentor id",
+    "explanation": "Why"}
+
+
 def saved_tab() -> None:
     plans = hiring_service.saved_plans(current)
     if plans.empty:
@@ -231,11 +237,14 @@ def saved_tab() -> None:
     plan_id = st.selectbox("Plan", plans["plan_id"].tolist(), key="saved-plan-id",
                            format_func=lambda i: f"Plan {i}")
     actions = hiring_service.saved_plan_actions(current, int(plan_id))
-    st.dataframe(actions, hide_index=True, width="stretch", key="saved-actions")
+    st.dataframe(actions, hide_index=True, width="stretch", key="saved-actions",
+                 column_config=ACTION_LABELS, column_order=list(ACTION_LABELS))
     if may_export:
-        shown = actions[list(PLAN_COLUMNS)]
+        # HR's file: the table's columns under its labels, names beside the ids.
+        shown = actions[[c for c in ACTION_LABELS if c in actions.columns]]
         st.download_button("Export plan as CSV",
                            lambda: csv_download(current, shown, personal=True,
+                                                labels=ACTION_LABELS,
                                                 name=f"hiring-plan-{plan_id}.csv"),
                            file_name=f"hiring-plan-{plan_id}.csv", mime="text/csv",
                            key="saved-export")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 
 import pandas as pd
@@ -142,3 +143,27 @@ def test_the_succession_page_shows_skill_names_under_the_exports_label(monkeypat
     assert "skill_names_at_risk" in keys.proto.column_order
     assert "skills_at_risk" not in keys.proto.column_order
     assert not keys.value["skill_names_at_risk"].str.contains("-").all()
+
+
+def test_hrs_hiring_export_is_the_tables_columns_with_names_beside_ids(monkeypatch, store):
+    from streamlit.testing.v1 import AppTest
+
+    from skills.plans.hiring import HiringOptions
+    from skills.services import hiring
+    from skills.store import ROOT
+
+    options = HiringOptions(time_limit=20)
+    plan, _ = hiring.plan_with_learning(store, options)
+    hiring.save_plan(store, "Today", plan, options)
+    monkeypatch.setenv("CROSSTRAIN_DB", str(store.path))
+    store.close()
+    app = AppTest.from_file(str(ROOT / "pages" / "7_hiring.py"), default_timeout=120)
+    app.session_state["role"] = "hr"
+    app.run()
+    assert not app.exception
+    table = next(d for d in app.dataframe if "person_name" in d.value.columns)
+    order = list(table.proto.column_order)
+    assert order.index("person_name") == order.index("person_id") + 1
+    labels = {k: v["label"] for k, v in json.loads(table.proto.columns).items() if "label" in v}
+    assert labels["person_name"] == "Person" and labels["person_id"] == "Person id"
+    assert any(b.label == "Export plan as CSV" for b in app.get("download_button"))
