@@ -43,6 +43,10 @@ _LEVEL_BAR = {"title": "Level", "tickvals": list(LEVELS),
               "lenmode": "pixels", "len": 220, "y": 1, "yanchor": "top"}
 # Skill names stand vertically above the cells; this much room keeps the longest readable.
 _LABEL_ROOM = 230
+# Room for the row labels, fixed so that the blocks of one page line their columns up (an
+# automatic margin follows each block's longest name).
+_PERSON_LABEL_ROOM = 300
+_TEAM_LABEL_ROOM = 210
 
 
 def skills_heatmap(matrix: pd.DataFrame) -> go.Figure:
@@ -76,9 +80,9 @@ def skills_heatmap(matrix: pd.DataFrame) -> go.Figure:
     ))
     figure.update_layout(
         height=max(300, 18 * len(people) + _LABEL_ROOM + 20),
-        margin={"l": 10, "r": 10, "t": _LABEL_ROOM, "b": 10},
+        margin={"l": _PERSON_LABEL_ROOM, "r": 10, "t": _LABEL_ROOM, "b": 10},
         xaxis={"side": "top", "tickangle": -90},
-        yaxis={"autorange": "reversed"},
+        yaxis={"autorange": "reversed", "automargin": False},
     )
     return figure
 
@@ -149,8 +153,9 @@ def team_skill_heatmap(frame: pd.DataFrame) -> go.Figure:
     ))
     figure.update_layout(
         height=max(300, 20 * len(teams) + _LABEL_ROOM + 20),
-        margin={"l": 10, "r": 10, "t": _LABEL_ROOM, "b": 10},
-        xaxis={"side": "top", "tickangle": -90}, yaxis={"autorange": "reversed"},
+        margin={"l": _TEAM_LABEL_ROOM, "r": 10, "t": _LABEL_ROOM, "b": 10},
+        xaxis={"side": "top", "tickangle": -90},
+        yaxis={"autorange": "reversed", "automargin": False},
     )
     return figure
 

@@ -91,3 +91,15 @@ def test_the_sample_page_draws_a_block_per_team_without_a_toolbar(monkeypatch, s
     charts = [c for c in app.get("plotly_chart") if '"heatmap"' in c.proto.spec]
     # The toolbar covered the discipline labels on hover.
     assert all(json.loads(c.proto.config).get("displayModeBar") is False for c in charts[:8])
+
+
+def test_blocks_line_their_columns_up(big_store):
+    # A margin sized by each block's longest name shifted the columns from block to block.
+    frame = coverage.heatmap_view(big_store).frame
+    teams = figures.team_skill_heatmaps(frame)
+    assert len({b.layout.margin.l for b in teams}) == 1
+    assert all(b.layout.yaxis.automargin is False for b in teams)
+    matrix = coverage.ratings_matrix(big_store, coverage.scope(coverage.teams(big_store)[:3]))
+    people = [figure for _, figure in figures.skills_heatmaps(matrix)]
+    assert len(people) >= 3 and len({f.layout.margin.l for f in people}) == 1
+    assert all(f.layout.yaxis.automargin is False for f in people)
