@@ -10,7 +10,9 @@ setup: .venv/.synced
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 \
 		|| python3 -m pip install --quiet uv \
 		|| python3 -m pip install --quiet --break-system-packages uv
-	$(UV) sync --frozen
+	# Compiled once here: where PYTHONDONTWRITEBYTECODE is set, every command would otherwise
+	# compile its libraries again (networkx alone costs a second per `python -m skills` run).
+	$(UV) sync --frozen --compile-bytecode
 	@touch $@
 
 run: setup
