@@ -61,3 +61,22 @@ def test_the_mentoring_picker_tells_the_twins_apart(monkeypatch, store):
     assert "Jakub Virtanen (P079) · Analytics" in labels
     assert "Jakub Virtanen (P095) · Analytics" in labels
     assert len(picker.options) == len(set(picker.options))
+
+
+def test_a_saved_rotation_plan_names_namesakes_apart(store, sample_dataset):
+    from dataclasses import replace
+
+    from skills.services import rotations
+
+    org, result = rotations.run(store)
+    version = rotations.save_plan(store, org, result)
+    rotator = rotations.plan_rotations(store, version).iloc[0]
+    # A later load gives a teammate the rotator's name: the saved plan must tell them apart.
+    people = sample_dataset.people.copy()
+    mate = people[(people["team"] == rotator["home_team"])
+                  & (people["person_id"] != rotator["person_id"])].index[0]
+    people.loc[mate, "name"] = rotator["name"]
+    store.replace_dataset(replace(sample_dataset, people=people))
+    saved = rotations.plan_rotations(store, version).set_index("person_id")["name"]
+    assert saved[rotator["person_id"]] == f"{rotator['name']} ({rotator['person_id']})"
+    assert not saved.drop(rotator["person_id"]).str.contains(r"\(P\d+\)").any()

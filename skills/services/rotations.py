@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from skills.access import NotAllowed, Permission, Role
+from skills.organisation import shown_name_map
 from skills.plans.rotations import (
     CONSTRAINTS,
     OPEN_STATUSES,
@@ -496,6 +497,9 @@ def plan_rotations(store: Store, version: int) -> pd.DataFrame:
     names only for those leaving or joining the teams they lead."""
     _require_plan_reader(store)
     frame = store.read("rotation_plan_rotations", version=version)
+    # Namesakes in one team carry their id, as everywhere a name is shown.
+    frame["name"] = frame["person_id"].astype(str).map(
+        shown_name_map(store.read("people"))).fillna(frame["name"])
     caller = store.caller
     # Whether the caller may approve or decline it (`decide_many` checks again).
     frame["may_decide"] = [caller.can(Permission.PLAN) and caller.leads(h, t) for h, t in
