@@ -17,6 +17,7 @@ PROBLEM_LABELS = {"source": "File", "row": "Row", "column": "Column", "message":
 REFUSED = "refused-upload"
 EXAMINED = "examined-upload"
 CHECKED = "checked-mapping"
+SHEET = "mapping-sheet"
 
 st.title("Data")
 current = store()
@@ -61,7 +62,7 @@ def next_round(message: str, upload_round: int) -> None:
     """After a load: a fresh, empty uploader, and what was stored."""
     st.session_state["replaced"] = message
     st.session_state["upload_round"] = upload_round + 1
-    for name in (EXAMINED, CHECKED):
+    for name in (EXAMINED, CHECKED, SHEET):
         st.session_state.pop(name, None)
     st.rerun()
 
@@ -109,6 +110,14 @@ def edit_mapping(step: data.MappingStep, key: str) -> data.ImportMapping | None:
                 + (f"; interests from the sheet “{base.interest_table}”"
                    if base.interest_table else ""))
     settings: dict[str, object] = {}
+    if step.sheets and base.layout == "wide":
+        others = ["", *(t for t in step.sheets if t != base.table)]
+        settings["interest_table"] = st.selectbox(
+            "Interests from the sheet", others,
+            index=others.index(base.interest_table) if base.interest_table in others else 0,
+            format_func=lambda title: title or "none (interests in the cells, as in 3/2)",
+            key=f"{key}-interests-from",
+            help="A second sheet with the same people and skill columns, holding interests.")
     columns = None
     try:
         if base.layout in ("wide", "long"):
@@ -137,7 +146,7 @@ def edit_mapping(step: data.MappingStep, key: str) -> data.ImportMapping | None:
         column_config={
             "column": st.column_config.TextColumn("Skill in the file", disabled=True),
             "known": st.column_config.SelectboxColumn(
-                "Known skill", options=["", *known],
+                "Known skill", options=[data.OWN_SKILL, *known], required=True,
                 format_func=lambda skill_id: known.get(skill_id, "(a skill of its own)")),
             "skill_id": st.column_config.TextColumn("Id, if its own"),
             "name": st.column_config.TextColumn("Name, if its own"),
@@ -223,6 +232,19 @@ def mapping_step(step: data.MappingStep, upload_round: int) -> None:
     key = f"map-{step.fingerprint}-{upload_round}"
     names = ", ".join(step.files)
     st.subheader("Map another tool's export")
+    if step.sheets:
+        sheet = st.selectbox("Sheet that holds the matrix", step.sheets,
+                             index=step.sheets.index(step.mapping.table), key=f"{key}-sheet",
+                             help="The sheet with a row per person; the others are not read "
+                                  "(but one may hold the interests).")
+        if sheet != step.mapping.table:
+            # Another sheet has other columns: propose afresh for it, once.
+            chosen = st.session_state.get(SHEET)
+            if not chosen or chosen[0] != (step.sha256, sheet):
+                chosen = ((step.sha256, sheet), data.from_sheet(step, sheet))
+                st.session_state[SHEET] = chosen
+            step = chosen[1]
+            key = f"{key}-{step.sheets.index(sheet)}"
     if step.remembered is not None:
         found = step.remembered
         st.success(f"Recognised: files with this header were mapped on "
@@ -233,12 +255,13 @@ def mapping_step(step: data.MappingStep, upload_round: int) -> None:
         st.info(f"{names} is not in crosstrain's template. This is how its columns seem to "
                 "map: check it, change what is wrong, then load. The mapping you load with is "
                 "remembered for files with the same header.", icon=":material/table_edit:")
-    for note in step.proposal.notes:
+    for note in step.notes:
         st.caption(f"• {note[0].upper()}{note[1:]}.")
     with st.expander("The mapping", expanded=step.remembered is None):
         mapping = edit_mapping(step, key)
     if mapping is None:
         return
+    st.caption(f"Reads {data.describe_mapping(mapping)}.")
     st.download_button("Download the mapping (TOML)",
                        lambda: data.mapping_download(current, mapping,
                                                      f"{Path(names).stem}-mapping.toml"),

@@ -338,7 +338,8 @@ CASES = [
 NO_STORE = {
     "coverage.scope", "data.digest", "data.check_path", "data.check_uploads",
     "data.template", "data.check_mapped", "data.column_table", "data.skill_table",
-    "data.edited_mapping", "data.known_skills", "data.role_options", "identity.read_roles",
+    "data.edited_mapping", "data.known_skills", "data.role_options", "data.from_sheet",
+    "data.describe_mapping", "identity.read_roles",
     "identity.parse_roles",
     "identity.entry_problems", "mentoring.pairs_view", "jobs.submit",
     "session.open_organisation", "session.seen_by", "succession.within", "mentoring.network",

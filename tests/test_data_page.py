@@ -106,7 +106,8 @@ def test_another_tools_export_shows_the_proposed_mapping_and_what_it_imports(app
     skills = editor(app, "-skills-5").value.set_index("column")
     assert skills.loc["CI/CD (GitLab)", ["known", "matched"]].tolist() == ["ci-cd", "synonym"]
     assert skills.loc["Kubernetes", "known"] == "container-orchestration"
-    assert skills.loc["Obsevability", ["known", "suggestion"]].tolist() == ["", "Observability"]
+    assert skills.loc["Obsevability", ["known", "suggestion"]].tolist() == [data.OWN_SKILL,
+                                                                           "Observability"]
     # Unmatched skills are listed with a suggestion, never silently dropped.
     [unmatched] = [w.value for w in app.warning if "matched no known skill" in w.value]
     assert unmatched.startswith("2 skills matched no known skill: Python; Obsevability "
@@ -149,6 +150,10 @@ def test_a_changed_mapping_is_what_loads_and_is_remembered_for_next_quarter(app_
                and "(for matrice.csv)" in s.value for s in again.success)
     [folded] = [e for e in again.expander if e.label == "The mapping"]
     assert not folded.proto.expanded  # remembered: nothing to answer, the load is one click
+    assert not [c for c in again.caption if c.value.startswith("• ")]
+    assert any(c.value.startswith("Reads name from “Nom”, team from “Groupes”; 5 skills (4 "
+                                  "known, 1 of their own); ignored: Ownership, Appétences")
+               for c in again.caption)
     button = again.button(key="replace-mapped")
     assert button.label == "Load with the remembered mapping"
     button.click().run()
@@ -228,6 +233,32 @@ def test_the_excel_export_and_the_json_backup_go_through_the_same_step(app_db):
     assert any("JSON backup" in m.value for m in backup.markdown)
     assert not [e for e in backup.data_editor if e.key.endswith("-columns")]
     assert "targets" in backup.success[0].value
+
+
+def test_a_workbooks_matrix_sheet_and_interest_sheet_can_be_chosen(app_db):
+    app = upload(data_page(), [("export.xlsx", french_workbook())])
+    [sheet] = [b for b in app.selectbox if b.key.endswith("-sheet")]
+    assert sheet.value == "Matrice"
+    assert sheet.options == ["Matrice", "Appétences", "Analyse", "Formations"]
+    [interests] = [b for b in app.selectbox if b.key.endswith("-interests-from")]
+    assert interests.value == "Appétences"
+    # Without the interest sheet, the cells' levels alone: every interest is 0.
+    interests.set_value("").run()
+    _fine(app)
+    app.button(key="replace-mapped").click().run()
+    store = _stored(app_db)
+    try:
+        assert set(store.read("ratings")["interest"]) == {0}
+    finally:
+        store.close()
+    # Another sheet has other columns: the proposal is made afresh for it.
+    app = upload(data_page(), [("export.xlsx", french_workbook())])
+    [sheet] = [b for b in app.selectbox if b.key.endswith("-sheet")]
+    sheet.set_value("Formations").run()
+    _fine(app)
+    columns = editor(app, "-columns").value.set_index("column")["used_as"].to_dict()
+    assert columns == {"Nom": "name", "Formation": "skill column", "Date": "ignore"}
+    assert any("from “Formations”" in m.value for m in app.markdown)
 
 
 def test_a_file_in_our_own_layouts_needs_no_mapping(app_db):

@@ -141,23 +141,29 @@ class Proposal:
     def unmatched(self) -> list[SkillChoice]:
         return [s for s in self.mapping.skills if s.matched == "none"]
 
+    def other_notes(self) -> list[str]:
+        """The notes besides the list of unmatched skills (which a page shows as it changes)."""
+        skipped = unmatched_note(self.mapping)
+        return [note for note in self.notes if note != skipped]
+
 
 # ---------------------------------------------------------------------------------------------
 # Proposing
 
 
-def propose_mapping(files: FileMap[str, bytes]) -> Proposal:
-    """The mapping the files' layout suggests; raises DatasetError when nothing is readable."""
+def propose_mapping(files: FileMap[str, bytes], table: str = "") -> Proposal:
+    """The mapping the files' layout suggests (reading the matrix from the sheet `table` when
+    given); raises DatasetError when nothing is readable."""
     raw = read_files(files)
     try:
-        return propose(raw, header_fingerprint(files, raw))
+        return propose(raw, header_fingerprint(files, raw), table)
     finally:
         if raw.workspace is not None:
             raw.workspace.close()
 
 
-def propose(raw: RawDataset, fingerprint: str = "") -> Proposal:
-    proposal = _propose(raw, fingerprint)
+def propose(raw: RawDataset, fingerprint: str = "", table: str = "") -> Proposal:
+    proposal = _propose(raw, fingerprint, table)
     proposal.tables = [_title(t) for t in raw.tables.values()]
     if proposal.mapping.layout in ("wide", "long"):
         proposal.headers = list(_find_title(raw, proposal.mapping.table).original_columns)
@@ -168,7 +174,7 @@ def _find_title(raw: RawDataset, title: str) -> RawTable:
     return next(t for t in raw.tables.values() if _title(t) == title)
 
 
-def _propose(raw: RawDataset, fingerprint: str) -> Proposal:
+def _propose(raw: RawDataset, fingerprint: str, wanted: str) -> Proposal:
     from skills.ingest.classic import is_classic
     from skills.ingest.layouts import json_members
 
@@ -199,7 +205,7 @@ def _propose(raw: RawDataset, fingerprint: str) -> Proposal:
         return Proposal(mapping, notes, fingerprint)
     if not raw.tables:
         raise DatasetError([Problem("upload", "holds no table to map")])
-    name, table = _matrix_table(raw.tables)
+    name, table = _matrix_table(raw.tables, wanted)
     guessed = _guess_fields(table)
     mapping = Mapping(table=name)
     if "skill" in guessed and "level" in guessed:
@@ -233,19 +239,25 @@ def _propose(raw: RawDataset, fingerprint: str) -> Proposal:
     if "team" not in mapping.columns:
         mapping.default_team = "Organisation"
         notes.append('the file names no team: everyone goes into team "Organisation" '
-                     "(change default_team, or map a column as team)")
+                     "(change the default team, or map a column as team)")
     if "discipline" not in mapping.columns:
-        notes.append("the file names no discipline: each person's discipline is that of their "
-                     "strongest known skills (infer_discipline), else default_discipline")
         mapping.default_discipline = "sre"
+        notes.append("the file names no discipline: each person's discipline is that of their "
+                     "strongest known skills, else the default discipline, "
+                     f"{mapping.default_discipline}")
     if mapping.ignore:
         notes.append(f"ignored columns: {', '.join(mapping.ignore)}")
     _note_skills(mapping, notes)
     return Proposal(mapping, notes, fingerprint)
 
 
-def _matrix_table(tables: dict[str, RawTable]) -> tuple[str, RawTable]:
-    """The table with a name column and the most other columns (the matrix sheet)."""
+def _matrix_table(tables: dict[str, RawTable], wanted: str = "") -> tuple[str, RawTable]:
+    """The table titled `wanted`, else the one with a name column and the most other columns
+    (the matrix sheet)."""
+    for table in tables.values():
+        if wanted and _title(table) == wanted:
+            return wanted, table
+
     def score(item: tuple[str, RawTable]) -> tuple[int, int]:
         guessed = _guess_fields(item[1])
         return (1 if "name" in guessed or "person_id" in guessed else 0, item[1].width)
@@ -296,15 +308,22 @@ def _choose_skill(column: str) -> SkillChoice:
 
 
 def _note_skills(mapping: Mapping, notes: list[str]) -> None:
+    note = unmatched_note(mapping)
+    if note:
+        notes.append(note)
+
+
+def unmatched_note(mapping: Mapping) -> str:
+    """The note listing the skills that matched no known skill ("" when all did)."""
     unmatched = [s for s in mapping.skills if s.matched == "none"]
-    if unmatched:
-        listed = "; ".join(f"{s.column} ({s.discipline}"
-                           + (f", perhaps {s.suggestion}?)" if s.suggestion else ")")
-                           for s in unmatched)
-        notes.append(f"{counted(len(unmatched), 'skill')} matched no "
-                     f"known skill and will be stored as not critical, with the discipline "
-                     f"shown: {listed}. Set skill_id, discipline and critical for each in "
-                     "[[skills]]")
+    if not unmatched:
+        return ""
+    listed = "; ".join(f"{s.column} ({s.discipline}"
+                       + (f", perhaps {s.suggestion}?)" if s.suggestion else ")")
+                       for s in unmatched)
+    return (f"{counted(len(unmatched), 'skill')} matched no known skill and will be stored as "
+            f"not critical, with the discipline shown: {listed}. Set skill_id, discipline and "
+            "critical for each in [[skills]]")
 
 
 CATEGORY_DISCIPLINES: dict[str, str] = {

@@ -30,15 +30,15 @@ from skills.store import Store
 from skills.taxonomy import DISCIPLINES, KNOWN_SKILLS, UNASSIGNED
 
 # What the Data page and the CLI need besides the functions below, so they import only here.
-__all__ = ["DISCIPLINES", "FIELD_LABELS", "LAYOUT_WORDS", "UNASSIGNED", "Dataset", "DatasetError",
-           "Examined", "Impact", "ImportMapping", "Incoming", "MappingStep", "Remembered",
-           "check_mapped", "check_path", "check_uploads", "column_table", "counted",
-           "describe_counts", "digest", "edited_mapping", "ensure_dataset", "examine_uploads",
-           "history", "known_skills", "latest_snapshot", "load_path", "load_sample",
-           "mapping_download", "needs_decision", "needs_decision_count", "preview",
-           "remember_mapping", "remembered_mapping", "remembered_mappings", "role_options",
-           "skill_table", "snapshot_bus_factors", "snapshots", "store_incoming", "store_mapped",
-           "stored_counts", "template", "trend"]
+__all__ = ["DISCIPLINES", "FIELD_LABELS", "LAYOUT_WORDS", "OWN_SKILL", "UNASSIGNED", "Dataset",
+           "DatasetError", "Examined", "Impact", "ImportMapping", "Incoming", "MappingStep",
+           "Remembered", "check_mapped", "check_path", "check_uploads", "column_table", "counted",
+           "describe_counts", "describe_mapping", "digest", "edited_mapping", "ensure_dataset",
+           "examine_uploads", "from_sheet", "history", "known_skills", "latest_snapshot",
+           "load_path", "load_sample", "mapping_download", "needs_decision",
+           "needs_decision_count", "preview", "remember_mapping", "remembered_mapping",
+           "remembered_mappings", "role_options", "skill_table", "snapshot_bus_factors",
+           "snapshots", "store_incoming", "store_mapped", "stored_counts", "template", "trend"]
 
 SAMPLE_SOURCE = "bundled sample organisation"
 
@@ -245,6 +245,8 @@ def trend(store: Store) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------
 # Another tool's export: a mapping to confirm, remembered by the file's header
 
+# What the "Known skill" column holds for a skill that is none of the taxonomy's.
+OWN_SKILL = "(own)"
 FIELD_LABELS = {"name": "Name", "person_id": "Person id", "team": "Team", "role": "Role",
                 "discipline": "Discipline", "email": "E-mail", "manager": "Manager (id)",
                 "skill": "Skill (name)", "level": "Level", "interest": "Interest",
@@ -294,6 +296,19 @@ class MappingStep:
     def sha256(self) -> str:
         return digest(self.files)
 
+    @property
+    def notes(self) -> list[str]:
+        """What the proposal noticed, for a person deciding on it (nothing to decide on a
+        remembered mapping; the unmatched skills are shown with the editor)."""
+        return [] if self.remembered else self.proposal.other_notes()
+
+    @property
+    def sheets(self) -> list[str]:
+        """The tables (sheets) the matrix could be read from, when there is a choice."""
+        if self.mapping.layout not in ("wide", "long") or len(self.proposal.tables) < 2:
+            return []
+        return list(self.proposal.tables)
+
 
 @dataclass(frozen=True)
 class Examined:
@@ -320,8 +335,36 @@ def examine_uploads(store: Store, files: Mapping[str, bytes]) -> Examined:
             raise ours from None
         if proposal.mapping.layout == "tables":
             raise  # our own layout: its problems are the ones to fix
-    return Examined(step=MappingStep(files, proposal,
-                                     remembered_mapping(store, proposal.fingerprint, proposal)))
+    remembered = remembered_mapping(store, proposal.fingerprint, proposal)
+    if remembered is not None and remembered.mapping.table != proposal.mapping.table \
+            and remembered.mapping.table in proposal.tables:
+        # Someone chose another sheet than the proposal's: its headers are the ones to edit.
+        proposal = mappings.propose_mapping(files, remembered.mapping.table)
+    return Examined(step=MappingStep(files, proposal, remembered))
+
+
+def from_sheet(step: MappingStep, sheet: str) -> MappingStep:
+    """The step proposed afresh, reading the matrix from another sheet of the workbook."""
+    if sheet not in step.proposal.tables:
+        raise DatasetError([Problem(", ".join(step.files), f'has no sheet "{sheet}"')])
+    return MappingStep(step.files, mappings.propose_mapping(step.files, sheet), None)
+
+
+def describe_mapping(mapping: ImportMapping) -> str:
+    """The mapping in one line a person can check at a glance."""
+    parts = [", ".join(f"{FIELD_LABELS.get(name, name).lower()} from “{header}”"
+                       for name, header in mapping.columns.items())]
+    known = sum(1 for s in mapping.skills if s.skill_id in KNOWN_SKILLS)
+    if mapping.skills:
+        parts.append(f"{counted(len(mapping.skills), 'skill')} ({known} known, "
+                     f"{len(mapping.skills) - known} of their own)")
+    if mapping.ignore:
+        parts.append(f"ignored: {', '.join(mapping.ignore)}")
+    if mapping.default_team:
+        parts.append(f"team otherwise {mapping.default_team}")
+    if mapping.targets:
+        parts.append(counted(len(mapping.targets), "target"))
+    return "; ".join(p for p in parts if p)
 
 
 def check_mapped(step: MappingStep, mapping: ImportMapping) -> Incoming:
@@ -394,7 +437,8 @@ def column_table(step: MappingStep, mapping: ImportMapping) -> pd.DataFrame:
 
 def skill_table(mapping: ImportMapping) -> pd.DataFrame:
     """One row per skill column (or skill name): what it becomes and how it was matched."""
-    rows = [{"column": s.column, "known": s.skill_id if s.skill_id in KNOWN_SKILLS else "",
+    rows = [{"column": s.column,
+             "known": s.skill_id if s.skill_id in KNOWN_SKILLS else OWN_SKILL,
              "skill_id": s.skill_id, "name": s.name, "discipline": s.discipline,
              "critical": bool(s.critical), "matched": s.matched,
              "suggestion": KNOWN_SKILLS[s.suggestion].name if s.suggestion in KNOWN_SKILLS
@@ -411,7 +455,8 @@ def edited_mapping(mapping: ImportMapping, columns: pd.DataFrame | None = None,
     roles = None if columns is None else dict(zip(columns["column"].astype(str),
                                                   columns["used_as"].astype(str), strict=True))
     rows = None if skills is None else [
-        {key: (None if _missing(value) else value) for key, value in row.items()}
+        {key: (None if _missing(value) or (key == "known" and value == OWN_SKILL) else value)
+         for key, value in row.items()}
         for row in skills.to_dict(orient="records")]
     return mappings.edited(mapping, roles=roles, skills=rows, **settings)
 
