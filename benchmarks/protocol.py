@@ -94,6 +94,8 @@ class Session:
         self.events: list[str] = []                # compile errors, page not found, …
         self.last_status = ""
         self.runs = 0
+        self.trace: list[str] = []                 # the last run's messages, for errors
+        self._fragment_run = ""                    # the fragment the current run reruns
 
     # ------------------------------------------------------------------ connection
 
@@ -132,6 +134,9 @@ class Session:
                             fragment_id=fragment_id, is_auto_rerun=auto)
         state.widget_states.widgets.extend(list(self._states.values()) + list(triggers))
         message = BackMsg(rerun_script=state)
+        self.trace = [f"sent rerun page={state.page_script_hash[:8]} fragment={fragment_id[:8]}"
+                      f" widgets={len(state.widget_states.widgets)}"]
+        self._fragment_run = fragment_id
         started = time.perf_counter()
         await self._ws.send(message.SerializeToString())
         deadline = started + (self.timeout if timeout is None else timeout)
@@ -149,16 +154,22 @@ class Session:
             if self._handle(forward):
                 break
         self.runs += 1
-        if not fragment_id:
+        if not self._fragment_run:
             self._forget_inactive()
         return time.perf_counter() - started
 
     def _handle(self, message: ForwardMsg) -> bool:
         """Apply one ForwardMsg; True when it ends the run that was asked for."""
         kind = message.WhichOneof("type")
-        if kind == "new_session":
-            # A full run starts: the frontend clears its fragments' timers and then keeps
-            # only what this run draws.
+        if kind == "script_finished":
+            self.trace.append(f"script_finished {message.script_finished}")
+        elif kind == "delta":
+            self.trace.append(f"delta {tuple(message.metadata.delta_path)}")
+        else:
+            self.trace.append(str(kind))
+        if kind == "new_session" and not self._fragment_run:
+            # A full run starts (a fragment's run starts with one too): the frontend keeps
+            # only what this run draws, and the timers of the fragments it draws.
             self.tree.clear()
             self.auto_reruns.clear()
             self.page_hash = message.new_session.page_script_hash or self.page_hash
@@ -192,6 +203,9 @@ class Session:
                 self.events.append(f"compile error: {failure.type}: {failure.message}")
         elif kind == "script_finished":
             status = message.script_finished
+            if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                # st.rerun(scope="app") in a fragment: what follows is a full run.
+                self._fragment_run = ""
             if status in FINISHED:
                 self.last_status = FINISHED[status]
                 if status == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
@@ -342,7 +356,9 @@ class Session:
             if left <= 0:
                 raise ProtocolError(f"not done within {timeout:.0f} s")
             if not self.auto_reruns:
-                raise ProtocolError("not done, and nothing on the page reruns by itself")
+                raise ProtocolError("not done, and nothing on the page reruns by itself; the "
+                                    f"last run: {self.trace[:3]} … {self.trace[-3:]}; the "
+                                    f"page shows {self.texts()[-8:]}")
             fragment, interval = min(self.auto_reruns.items(), key=lambda item: item[1])
             await asyncio.sleep(min(interval, left))
             seconds = await self.rerun(fragment_id=fragment, auto=True, timeout=left)

@@ -1,32 +1,39 @@
 """Soak: the load mix for a long time against a 5,000-person organisation.
 
-    uv run python -m benchmarks.soak [--minutes 60] [--sessions 10] [--people 5000]
+    uv run python -m benchmarks.soak [--minutes 60] [--sessions 10] [--people 5000] [--think 2]
 
 The same sessions as benchmarks/load.py (engineers browsing and filing requests, managers
 planning and approving, one session re-running the planner, a cron import every few minutes),
-run as one stage for the whole duration. Reports server RSS after warm-up and at the end (must
-stay within 20 %), open file descriptors and child processes of the server (must not grow), the
-database file's size (must stay bounded: every load ends with a CHECKPOINT), and the load's own
-pass criteria except the p95 limits, which belong to the sample organisation.
+over Streamlit's websocket protocol (benchmarks/protocol.py; `--browser` for Chromium), run as
+one stage for the whole duration (tests/test_soak.py runs it for two minutes). Reports server
+RSS after warm-up and at the end (must stay within 20 %), open file descriptors and child
+processes of the server (must not grow), the database file's size (must stay bounded: every
+load ends with a CHECKPOINT), and the load's own pass criteria except the p95 limits, which
+belong to the sample organisation.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import os
 import sys
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.load import (
     CHROMIUM,
     Results,
+    Server,
     cron_imports,
     drive,
     prepare_data,
     report,
+    sample_server,
     start_server,
 )
 
@@ -70,11 +77,15 @@ def judge(results: Results, warm_up: float, imports: int) -> Verdict:
 
 
 def soak(minutes: float, sessions: int, people: int, import_every: float,
-         warm_up: float | None = None) -> tuple[Results, Verdict, list[str]]:
-    """Run the mix; the results, the soak verdict and the load's own failures."""
-    if not CHROMIUM.exists():
+         warm_up: float | None = None, think: float = 2.0, browser: bool = False,
+         hard_limit: float | None = None) -> tuple[Results, Verdict, list[str]]:
+    """Run the mix; the results, the soak verdict and the load's own failures. The sessions
+    are cancelled after `hard_limit` seconds (default: the duration plus five minutes), which
+    is then a failure."""
+    if browser and not CHROMIUM.exists():
         raise SystemExit(f"{CHROMIUM} is missing: apt-get install chromium")
     seconds = minutes * 60
+    hard_limit = seconds + 300 if hard_limit is None else hard_limit
     warm_up = min(300.0, seconds / 4) if warm_up is None else warm_up
     results = Results()
     with tempfile.TemporaryDirectory(prefix="crosstrain-soak-") as folder:
@@ -85,14 +96,26 @@ def soak(minutes: float, sessions: int, people: int, import_every: float,
                                     args=(data, server.db, import_every, stop, results)),
                    threading.Thread(target=_sample, daemon=True,
                                     args=(server, stop, results))]
+        started = time.monotonic()  # the sampler's clock
         try:
             for thread in threads:
                 thread.start()
-            asyncio.run(drive(server, [sessions], seconds, results))
+            try:
+                asyncio.run(asyncio.wait_for(
+                    drive(server, [sessions], seconds, results, think=think, browser=browser),
+                    timeout=hard_limit))
+            except TimeoutError:
+                results.errors.append(f"the sessions were still running after {hard_limit:.0f}"
+                                      " s and were cancelled")
         finally:
             stop.set()
             for thread in threads:
                 thread.join(timeout=600)
+            # The sessions have closed: what the server holds now is what it keeps.
+            with contextlib.suppress(OSError, ValueError):
+                results.samples.append({"t": round(time.monotonic() - started, 1),
+                                        **server.stats(), "load1": os.getloadavg()[0],
+                                        "db_mb": round(server.db.stat().st_size / 2**20, 2)})
             load_failures = report(results, server, [sessions])
             server.stop()
     verdict = judge(results, warm_up, len(results.imports))
@@ -101,15 +124,16 @@ def soak(minutes: float, sessions: int, people: int, import_every: float,
           f"end; fds {verdict.fds[0]} → {verdict.fds[1]}; children {verdict.children[0]} → "
           f"{verdict.children[1]}; DB {verdict.db_mb[0]} → {verdict.db_mb[1]} MB after "
           f"{len(results.imports)} loads", flush=True)
+    every = max(1, len(results.samples) // 24)
+    print("server RSS MB over time (s): " + ", ".join(
+        f"{s['t']:.0f}:{s['rss_mb']:.0f}" for s in results.samples[::every]), flush=True)
     # The p95 limits are for the sample organisation; here only correctness counts.
     load_failures = [f for f in load_failures if not f.startswith("p95")]
     return results, verdict, load_failures
 
 
-def _sample(server: object, stop: threading.Event, results: Results) -> None:
-    from benchmarks.load import sample_server
-
-    sample_server(server, stop, 10.0, results)  # type: ignore[arg-type]
+def _sample(server: Server, stop: threading.Event, results: Results) -> None:
+    sample_server(server, stop, 5.0, results)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -118,9 +142,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", type=int, default=10)
     parser.add_argument("--people", type=int, default=5000)
     parser.add_argument("--import-every", type=float, default=300)
+    parser.add_argument("--think", type=float, default=2.0,
+                        help="mean seconds a session waits between steps (0: none)")
+    parser.add_argument("--browser", action="store_true",
+                        help="drive Chromium through Playwright instead of the protocol")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     _, verdict, load_failures = soak(args.minutes, args.sessions, args.people,
-                                     args.import_every)
+                                     args.import_every, think=args.think,
+                                     browser=args.browser)
     failures = verdict.failures + load_failures
     print("PASS" if not failures else "FAIL:\n  " + "\n  ".join(failures), flush=True)
     return 0 if not failures else 1
