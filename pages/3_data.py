@@ -305,10 +305,16 @@ if require(Permission.LOAD_DATASET):
     refused = st.session_state.get(REFUSED)
     if refused and not uploads:
         names, several, error = refused
-        st.error(f"{names} {'were' if several else 'was'} not loaded: "
-                 f"{error.headline} found; the stored dataset is unchanged. Fix the file and "
-                 "upload it again.")
-        show_problems(error, "problems")
+        [first, *_] = error.problems
+        if error.total == 1 and first.row is None and first.column is None:
+            # One problem about the upload as a whole: its words are the whole story.
+            st.error(f"{names} {'were' if several else 'was'} not loaded: {first.source} "
+                     f"{first.message}", icon=":material/block:")
+        else:
+            st.error(f"{names} {'were' if several else 'was'} not loaded: "
+                     f"{error.headline} found; the stored dataset is unchanged. Fix the file "
+                     "and upload it again.")
+            show_problems(error, "problems")
     if uploads:
         st.session_state.pop(REFUSED, None)
         files = {f.name: f.getvalue() for f in uploads}

@@ -342,12 +342,15 @@ def test_two_files_never_combine_into_one_dataset(app_db, second):
                                                                  "skills": SKILLS})
     app = upload(data_page(), [(first, content), (second, others[second])])
     [error] = [e.value for e in app.error if "not loaded" in e.value]
-    assert error.startswith(f"{first}, {second} were not loaded: 1 problem found")
-    [problems] = [f.value for f in app.dataframe if "message" in f.value.columns]
-    message = problems["message"].iloc[0]
-    assert message.startswith("are 2 files, and ") and "not one of the template's tables" in message
-    assert first in message
-    assert problems["source"].iloc[0] == f"{first}, {second}"
+    # The one problem is the upload as a whole, so its words are the message, file names and
+    # all: "a.xlsx, b.xlsx were not loaded: a.xlsx, b.xlsx are 2 files, and …".
+    source = f"{first}, {second}"
+    assert error.startswith(f"{source} were not loaded: {source} are 2 files, and ")
+    message = error.split(f"{source} are ", 1)[1]
+    assert message.startswith("2 files, and ") and "not one of the template's tables" in message
+    assert first in message and "nothing was combined or stored" in message
+    assert not [f for f in app.dataframe if "message" in f.value.columns]
+    assert app.get("file_uploader")[0].key == "uploads-1"
     store = _stored(app_db)
     try:
         assert data.latest_snapshot(store)["snapshot"] == 1
