@@ -308,8 +308,7 @@ if require(Permission.LOAD_DATASET):
         [first, *_] = error.problems
         if error.total == 1 and first.row is None and first.column is None:
             # One problem about the upload as a whole: its words are the whole story.
-            st.error(f"{names} {'were' if several else 'was'} not loaded: {first.source} "
-                     f"{first.message}", icon=":material/block:")
+            st.error(f"{first.source} {first.message}", icon=":material/block:")
         else:
             st.error(f"{names} {'were' if several else 'was'} not loaded: "
                      f"{error.headline} found; the stored dataset is unchanged. Fix the file "

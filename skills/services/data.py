@@ -105,12 +105,13 @@ def _refuse_mixed(files: Mapping[str, bytes]) -> None:
               or header_key(Path(name).stem) not in TABLE_COLUMNS]
     if strays:
         tables = ", ".join(f"{t}.csv" for t in TABLE_COLUMNS)
+        which = ("none of them is" if len(strays) == len(files) else
+                 f"{', '.join(strays)} {'is' if len(strays) == 1 else 'are'} not")
         raise DatasetError([Problem(
             ", ".join(files),
-            f"are {len(files)} files, and {', '.join(strays)} "
-            f"{'is' if len(strays) == 1 else 'are'} not one of the template's tables "
-            f"({tables}). Upload one workbook or one export at a time, or the template's "
-            "tables as CSV files; nothing was combined or stored.")])
+            f"are {len(files)} files, and {which} one of the template's tables ({tables}). "
+            "Upload one workbook or one export at a time, or the template's tables as CSV "
+            "files; nothing was combined or stored.")])
 
 
 def preview(store: Store, dataset: Dataset) -> Impact:
