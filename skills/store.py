@@ -64,6 +64,16 @@ class StoreBusy(Exception):
     """Another process held the database file for longer than this one could wait."""
 
 
+class StoredButNotCheckpointed(Exception):
+    """A load was committed (snapshot `snapshot`), but the disk filled up while DuckDB folded
+    its write-ahead log into the file: the data is safe in the log and is folded in when the
+    file is next opened with room to spare."""
+
+    def __init__(self, snapshot: int, error: BaseException) -> None:
+        super().__init__(str(error).splitlines()[0] if str(error) else type(error).__name__)
+        self.snapshot = snapshot
+
+
 def is_lock_conflict(error: BaseException) -> bool:
     """DuckDB's words for "another process has this file open"."""
     text = str(error)
@@ -247,6 +257,14 @@ class _Shared:
                     break
                 self.state.wait(0.05)
 
+    def discard(self) -> None:
+        """Drop the open connection (one DuckDB has invalidated); the next use reopens."""
+        with self.state:
+            with contextlib.suppress(duckdb.Error):
+                self._close_locked()
+            self.connection = None
+            self.state.notify_all()
+
     def close(self) -> None:
         with self.state:
             while self.users:
@@ -385,7 +403,15 @@ class Store:
                          warnings=list(dataset.warnings))
             for table in HISTORY_TABLES:
                 self.execute(cursor, f"record_{table}_history", snapshot=snapshot)
-        self.checkpoint()
+        try:
+            self.checkpoint()
+        except duckdb.Error as error:
+            if not is_disk_full(error):
+                raise
+            # DuckDB invalidates a database after a failed checkpoint: drop the connection so
+            # the next use reopens the file and replays the log, which holds the whole load.
+            self._shared.discard()
+            raise StoredButNotCheckpointed(snapshot, error) from None
         return snapshot
 
     def checkpoint(self) -> None:

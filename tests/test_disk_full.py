@@ -52,3 +52,32 @@ def test_a_full_disk_during_load_is_reported_and_changes_nothing(tmp_path: Path)
     assert "Nothing was changed" in result.stderr
     assert result.stdout == ""
     assert _stored(db) == before
+
+
+def test_a_full_disk_after_the_load_committed_says_the_load_was_stored(tmp_path: Path) -> None:
+    # The file is large and the new data small: the commit fits in the write-ahead log, and
+    # only folding that log into the file afterwards (the CHECKPOINT) needs room. The old
+    # message said "Nothing was changed" while the new dataset was in fact stored.
+    db = tmp_path / "crosstrain.duckdb"
+    store = Store(db)
+    big = generate(people=2000, teams=20, skills=36, seed=5)
+    store.replace_dataset(big)
+    store.replace_dataset(big)
+    store.close()
+    smaller = tmp_path / "smaller"
+    write_csv(generate(people=300, teams=10, skills=36, seed=7), smaller)
+    limit = db.stat().st_size  # the file may not grow at all; the log may
+
+    def small_disk() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    result = subprocess.run([sys.executable, "-m", "skills", "load", str(smaller), "--db",
+                             str(db)], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                            preexec_fn=small_disk, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    stored = _stored(db)
+    assert stored["counts"]["people"] == 300  # type: ignore[index]
+    assert result.returncode == EXIT_DISK_FULL, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "Nothing was changed" not in result.stderr
+    assert "the load was stored as snapshot 3" in result.stderr

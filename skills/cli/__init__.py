@@ -18,7 +18,15 @@ from pathlib import Path
 import duckdb
 
 from skills.ingest.problems import DatasetError
-from skills.store import CLI_TURN, CLI_WAIT, Store, StoreBusy, default_db_path, is_disk_full
+from skills.store import (
+    CLI_TURN,
+    CLI_WAIT,
+    Store,
+    StoreBusy,
+    StoredButNotCheckpointed,
+    default_db_path,
+    is_disk_full,
+)
 
 EXIT_OK = 0
 EXIT_INVALID = 2
@@ -116,6 +124,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreBusy as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BUSY
+    except StoredButNotCheckpointed as error:
+        # The load did happen: saying "nothing was changed" here would be untrue.
+        print(f"error: the load was stored as snapshot {error.snapshot}, but the disk holding "
+              f"{args.db or default_db_path()} filled up while the database was being tidied "
+              "(its write-ahead log folded into the file). The new data is safe in the log "
+              "and is folded in the next time the database is opened with room to spare. "
+              f"Free some space. ({error})", file=sys.stderr)
+        return EXIT_DISK_FULL
     except duckdb.Error as error:
         if not is_disk_full(error):
             raise
