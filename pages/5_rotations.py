@@ -211,6 +211,8 @@ if not pending.empty:
         view = view[view["requested"] == (kind_pick == "requested")]
     others = int((~view["may_decide"]).sum())
     view = view[view["may_decide"]]
+    if view.empty:
+        st.info("Nothing in this selection is pending for you to decide.")
     if others:
         st.caption(f"{others} more rotation{'s' if others != 1 else ''} in this selection "
                    "neither leave nor join a team you lead: their teams' managers decide them.")
@@ -219,7 +221,7 @@ if not pending.empty:
         who=[p if pd.isna(n) else n for p, n in zip(view["person_id"], view["name"],
                                                      strict=True)],
         request=view["request_id"].fillna("unrequested"),
-    )[["choice", "who", "home_team", "host_team", "quarter", "request", "skills", "check"]]
+    )[["choice", "who", "home_team", "host_team", "quarter", "request", "check", "skills"]]
     # The editor's edits are kept by row position: a new selection or a recorded decision
     # starts a fresh editor, so an edit can never land on another rotation.
     selection = "|".join([",".join(team_pick), ",".join(map(str, quarter_pick)), kind_pick])
@@ -234,10 +236,12 @@ if not pending.empty:
                 required=True, help="approved, declined, or pending (left as it is)"),
             "who": "Person", "home_team": "Home team", "host_team": "Host team",
             "quarter": st.column_config.NumberColumn("Quarter", format="Q%d"),
-            "request": "Request", "skills": "Would learn",
+            "request": "Request",
+            "skills": st.column_config.TextColumn("Would learn", width="medium"),
             "check": st.column_config.TextColumn(
-                "Plan check", help="The rules it would break if approved next to every "
-                                   "rotation approved so far, with the data as it is now"),
+                "Plan check", width="medium",
+                help="The rules it would break if approved next to every rotation approved "
+                     "so far, with the data as it is now"),
         })
     rationale = st.text_input("Rationale for the selection", max_chars=300,
                               key="rp-bulk-rationale", placeholder="One line on why")
@@ -275,7 +279,9 @@ if not pending.empty:
         st.rerun()
 
 st.markdown("**Every rotation of this version**")
-st.dataframe(stored.drop(columns=["version", "may_decide", "problems", "approvable"]),
+st.dataframe(stored[["person_id", "name", "home_team", "host_team", "quarter", "request_id",
+                     "decision", "rationale", "decided_by", "decided_at", "check", "committed",
+                     "learning", "skills"]],
              hide_index=True, column_config=PLAN_LABELS)
 with st.expander("Plan versions"):
     st.dataframe(versions, hide_index=True)
