@@ -173,6 +173,21 @@ def edit_mapping(step: data.MappingStep, key: str) -> data.ImportMapping | None:
         help="A person without a discipline gets the one of the known skills they rate "
              "highest, before the default.")
 
+    if "role" in base.columns or base.layout == "json":
+        with st.expander("Discipline by role"):
+            st.caption("A person without a discipline but with one of these roles gets its "
+                       "discipline; common roles (data engineer, SRE, product manager…) are "
+                       "known already.")
+            roles = st.data_editor(
+                pd.DataFrame({"role": list(base.roles), "discipline": list(base.roles.values())},
+                             dtype="object"),
+                hide_index=True, num_rows="dynamic", key=f"{key}-roles",
+                column_config={"role": "Role", "discipline": st.column_config.SelectboxColumn(
+                    "Discipline", options=list(data.DISCIPLINES),
+                    format_func=lambda code: data.DISCIPLINES.get(code, code))})
+        settings["roles"] = {str(r).strip(): str(d) for r, d in
+                             zip(roles["role"], roles["discipline"], strict=True)
+                             if isinstance(r, str) and r.strip() and isinstance(d, str) and d}
     st.markdown("**Reading cells and rows.**")
     left, middle, right = st.columns(3)
     settings["split"] = left.multiselect(

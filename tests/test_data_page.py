@@ -261,6 +261,25 @@ def test_a_workbooks_matrix_sheet_and_interest_sheet_can_be_chosen(app_db):
     assert any("from “Formations”" in m.value for m in app.markdown)
 
 
+def test_a_role_says_the_discipline_of_who_has_none(app_db):
+    export = (b"Nom;Poste;Groupes;Kubernetes;Python\n"
+              b"Ana;Chaos wrangler;Ops;3/2;1\nBo;Data engineer;Ops;-;2/1\n")
+    app = upload(data_page(), [("export.csv", export)])
+    assert editor(app, "-columns").value.set_index("column").loc["Poste", "used_as"] == "role"
+    app.session_state[editor(app, "-roles").key] = {
+        "edited_rows": {}, "added_rows": [{"role": "Chaos wrangler", "discipline": "product"}],
+        "deleted_rows": []}
+    app.run()
+    _fine(app)
+    app.button(key="replace-mapped").click().run()
+    store = _stored(app_db)
+    try:
+        people = store.read("people").set_index("name")["discipline"].to_dict()
+    finally:
+        store.close()
+    assert people == {"Ana": "product", "Bo": "data"}
+
+
 def test_a_file_in_our_own_layouts_needs_no_mapping(app_db):
     files = [(p.name, p.read_bytes()) for p in sorted(SAMPLE_DIR.glob("*.csv"))]
     app = upload(data_page(), files)

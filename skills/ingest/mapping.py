@@ -455,11 +455,11 @@ def column_roles(mapping: Mapping, headers: list[str]) -> dict[str, str]:
     return roles
 
 
-def edited(mapping: Mapping, *, roles: dict[str, str] | None = None,
+def edited(mapping: Mapping, *, uses: dict[str, str] | None = None,
            skills: list[dict[str, Any]] | None = None, **settings: Any) -> Mapping:
     """A copy of `mapping` as a person changed it; raises DatasetError saying what is wrong.
 
-    `roles` says what each header is (see `column_roles`); `skills` gives, per skill column,
+    `uses` says what each header is (see `column_roles`); `skills` gives, per skill column,
     `column`, `known` (a taxonomy skill_id, or "" for a skill of their own), `skill_id`,
     `name`, `discipline` and `critical`; `settings` are any other fields of `Mapping`.
     """
@@ -470,8 +470,8 @@ def edited(mapping: Mapping, *, roles: dict[str, str] | None = None,
             raise TypeError(f"a mapping has no setting {key!r}")
         setattr(changed, key, value)
     problems: list[Problem] = []
-    if roles is not None:
-        problems += _apply_roles(changed, roles)
+    if uses is not None:
+        problems += _apply_roles(changed, uses)
     if skills is not None:
         problems += _apply_skills(changed, skills)
     if problems:

@@ -459,7 +459,7 @@ def edited_mapping(mapping: ImportMapping, columns: pd.DataFrame | None = None,
         {key: (None if _missing(value) or (key == "known" and value == OWN_SKILL) else value)
          for key, value in row.items()}
         for row in skills.to_dict(orient="records")]
-    return mappings.edited(mapping, roles=roles, skills=rows, **settings)
+    return mappings.edited(mapping, uses=roles, skills=rows, **settings)
 
 
 def _missing(value: Any) -> bool:
