@@ -154,6 +154,7 @@ def test_a_changed_mapping_is_what_loads_and_is_remembered_for_next_quarter(app_
     assert any(c.value.startswith("Reads name from “Nom”, team from “Groupes”; 5 skills (4 "
                                   "known, 1 of their own); ignored: Ownership, Appétences")
                for c in again.caption)
+    assert "Remembered mappings (1)" in [e.label for e in again.expander]
     button = again.button(key="replace-mapped")
     assert button.label == "Load with the remembered mapping"
     button.click().run()

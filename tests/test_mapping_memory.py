@@ -9,7 +9,7 @@ import hashlib
 import pandas as pd
 import pytest
 
-from skills.access import Caller, NotAllowed, Role
+from skills.access import Caller, NotAllowed, Permission, Role
 from skills.cli import main
 from skills.ingest.mapping import header_fingerprint, mapping_from_toml, propose_mapping
 from skills.ingest.problems import DatasetError, Problem
@@ -85,6 +85,15 @@ def test_a_workbooks_sheet_titles_are_part_of_its_header():
     renamed.save(buffer)
     assert header_fingerprint({"a.xlsx": buffer.getvalue()}) != header_fingerprint(
         {"a.xlsx": book})
+
+
+def test_a_remembered_mapping_that_no_longer_reads_is_proposed_afresh(store):
+    step = _step(store, {"matrice.csv": french_csv()})
+    with store.transaction(Permission.LOAD_DATASET) as cursor:
+        store.execute(cursor, "save_import_mapping", fingerprint=step.fingerprint,
+                      mapping='layout = "sideways"\n', source="old.csv", confirmed_by="x")
+    again = _step(store, {"matrice.csv": french_csv()})
+    assert again.remembered is None and again.mapping == step.proposal.mapping
 
 
 def test_a_later_confirmation_replaces_the_earlier_one(store):
