@@ -54,8 +54,8 @@ def test_the_default_sample_plan_adds_no_more_unrequested_than_requested(sample_
     assert result.status == "optimal"
     assert 0 < len(free) <= len(asked)
     assert R.check_plan(org, result.policy, result.rotations) == []
-    assert (f"It adds {len(free)} unrequested rotations (as many as the {len(asked)} that "
-            "answer requests) for the growth they bring: ") in result.message
+    assert (f"It adds {len(free)} unrequested rotations (at most as many as the {len(asked)} "
+            "that answer requests) for the growth they bring: ") in result.message
     assert "held by at most one person today" in result.message
 
 
@@ -298,7 +298,7 @@ def _stored(tmp_path: Path, version: int = 1) -> pd.DataFrame:
 def test_page_caps_unrequested_rotations_and_says_so(manager_app) -> None:
     app = manager_app
     run_planner(app)
-    assert "unrequested rotations (as many as the" in app.success[0].value
+    assert "unrequested rotations (at most as many as the" in app.success[0].value
     app.number_input(key="rp-max-unrequested").set_value(0).run()
     run_planner(app)
     assert not app.exception

@@ -150,3 +150,23 @@ def test_the_managers_requests_tab_never_has_an_empty_rule_or_reason(tmp_path,
     assert (refused["reason"] != "").all()
     # A planned request has nothing to explain, whoever's it is.
     assert (planned["constraints"] == "").all() and (planned["reason"] == "").all()
+
+
+def test_requests_add_says_on_stderr_when_the_window_lies_beyond_the_horizon(
+        store: Store) -> None:
+    import io
+    import json
+    from contextlib import redirect_stderr, redirect_stdout
+
+    from skills.cli import main as cli_main
+
+    out, err = io.StringIO(), io.StringIO()
+    store.close()   # the command opens the file itself
+    with redirect_stdout(out), redirect_stderr(err):
+        code = cli_main(["requests", "add", "--db", str(store.path), "--person-id", "P082",
+                         "--host-team", "Serving", "--earliest", "5", "--latest", "8",
+                         "--priority", "2"])
+    assert code == 0
+    assert json.loads(out.getvalue().strip())["request_id"] == "R009"
+    assert err.getvalue().startswith("note: R009 will not take part in the next plan: it "
+                                     "asks for Q5–Q8")

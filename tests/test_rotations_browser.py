@@ -64,8 +64,8 @@ def test_manager_decides_a_plan_in_bulk(page: Page, app_url: str) -> None:
     status = page.get_by_text(re.compile(r"^Optimal"))
     expect(status).to_be_visible(timeout=60_000)
     # The default plan says how many unrequested rotations it adds and what they bring.
-    expect(page.get_by_text(re.compile(r"It adds \d+ unrequested rotations? \(as many as the "
-                                       r"\d+ that answer requests\) for the growth they bring"))
+    expect(page.get_by_text(re.compile(r"It adds \d+ unrequested rotations? \(at most as many as "
+                                       r"the \d+ that answer requests\) for the growth they bring"))
            ).to_be_visible()
     page.get_by_role("button", name="Save as a plan version for approval").click()
     wait_for_app(page)

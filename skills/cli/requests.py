@@ -22,6 +22,9 @@ def _add(args: argparse.Namespace) -> int:
         store, person_id=args.person_id, host_team=args.host_team, skill_id=args.skill_id,
         earliest_quarter=args.earliest, latest_quarter=args.latest, priority=args.priority,
         note=args.note)
+    if request_id.notice:
+        # A window beyond the next plan's horizon: said at filing time, off the JSON line.
+        print(f"note: {request_id.notice}", file=sys.stderr)
     print(json.dumps(rotations.request(store, request_id), ensure_ascii=False))
     return EXIT_OK
 

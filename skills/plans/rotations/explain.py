@@ -169,8 +169,8 @@ def unrequested_words(org: RotationOrg, policy: Policy, plan: Sequence[Rotation]
     requested = sum(1 for r in plan if not r.committed and r.request_id is not None)
     if not policy.allow_unrequested:
         return "It proposes only rotations that answer requests (unrequested ones are off)."
-    cap = (f"as many as the {requested} that answer requests" if policy.max_unrequested is None
-           else f"the policy allows {policy.max_unrequested}")
+    cap = (f"at most as many as the {requested} that answer requests"
+           if policy.max_unrequested is None else f"the policy allows {policy.max_unrequested}")
     if not free:
         return f"It adds no unrequested rotation ({cap})."
     grown = [(r.person_id, skill) for r in free
