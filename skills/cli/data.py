@@ -14,9 +14,12 @@ from skills.services import coverage, data
 
 
 def _load(args: argparse.Namespace) -> int:
+    # Checked before the database is opened: bad input never touches it, and a good load
+    # holds the file only for the write (a page waiting for it waits less).
+    incoming = data.check_path(args.path, args.mapping)
     store = open_store(args)
-    dataset = data.load_path(store, args.path, loaded_by=_command_line_user(),
-                             mapping=args.mapping)
+    data.store_incoming(store, incoming, loaded_by=_command_line_user())
+    dataset = incoming.dataset
     for warning in dataset.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     snapshot = data.latest_snapshot(store) or {}
