@@ -300,15 +300,19 @@ def _frames_with(app, columns: list[str]) -> list[pd.DataFrame]:
     return [f.value for f in app.dataframe if list(f.value.columns) == columns]
 
 
-def _approve(app, label_part: str, rationale: str) -> None:
-    pick = app.selectbox(key="rp-decide-pick")
-    position = next(i for i, label in enumerate(pick.options) if label_part in label)
-    pick.select_index(position)
-    app.radio(key="rp-decision").set_value("approved")
-    app.text_input(key="rp-rationale").input(rationale)
-    app.button(key="FormSubmitter:rp-decide-Record decision").click().run()
+def _approve(app, request: str | None, rationale: str) -> None:
+    """Approve one pending rotation in the plan page's decision table: the one answering
+    `request`, or the first row."""
+    editor = app.data_editor[0]
+    rows = editor.value
+    position = 0 if request is None else int(rows.index[rows["request"] == request][0])
+    app.session_state[editor.key] = {"edited_rows": {position: {"choice": "approved"}},
+                                     "added_rows": [], "deleted_rows": []}
+    app.text_input(key="rp-bulk-rationale").input(rationale).run()
+    app.button(key="rp-bulk-record").click().run()
     _no_failure(app)
-    assert not [e.value for e in app.error if e.value.startswith("Not recorded")]
+    assert not [e.value for e in app.error if e.value.startswith("Nothing was recorded")]
+    assert any(s.value.endswith(": 1 approved, 0 declined.") for s in app.success)
 
 
 def test_the_reload_story_through_the_pages(tmp_path: Path, monkeypatch) -> None:
@@ -335,7 +339,7 @@ def test_the_reload_story_through_the_pages(tmp_path: Path, monkeypatch) -> None
     _no_failure(app)
     app.button(key="rp-save").click().run()
     assert "Saved as plan version 1." in [s.value for s in app.success]
-    _approve(app, "(request R009)", "Serving agreed to host")
+    _approve(app, "R009", "Serving agreed to host")
 
     # HR loads this quarter's matrix, in which P010 has left: the preview says what it changes.
     folder = changed_sample(tmp_path / "q2")
@@ -363,9 +367,8 @@ def test_the_reload_story_through_the_pages(tmp_path: Path, monkeypatch) -> None
     assert "Saved as plan version 2." in [s.value for s in app.success]
     # The picker keeps the version it showed before the save; choose the new one.
     app.selectbox(key="rp-version-pick").set_value(2).run()
-    pick = app.selectbox(key="rp-decide-pick")
-    assert not any("Hugo Ferreira" in label for label in pick.options)
-    _approve(app, "", "Agreed with both teams")
+    assert not app.data_editor[0].value["who"].str.contains("Hugo Ferreira").any()
+    _approve(app, None, "Agreed with both teams")
     for page in PAGES:
         for role in ("manager", "engineer", "hr"):
             _as(app, role, page)
