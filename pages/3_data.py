@@ -39,6 +39,10 @@ st.caption("Upload one .xlsx workbook with sheets people, skills, ratings (and o
 
 if replaced := st.session_state.pop("replaced", None):
     st.success(f"Dataset replaced: {replaced}")
+if st.session_state.pop("disk_nearly_full", None):
+    st.warning("The disk holding the database filled up just after the load was stored: the "
+               "new data is safe in DuckDB's log and is folded into the file when it is next "
+               "opened with room to spare. Ask whoever runs crosstrain to free some space.")
 
 # The items name people, so only those who may see people's rows get the list.
 waiting = data.needs_decision(current) if caller().can(Permission.READ_PEOPLE) else None
@@ -306,7 +310,11 @@ def mapping_step(step: data.MappingStep, upload_round: int) -> None:
              else "Confirm the mapping and replace the stored dataset")
     if st.button(label, type="primary", key="replace-mapped"):
         with st.spinner("Replacing the stored dataset…"):
-            snapshot = data.store_mapped(current, step, incoming, mapping)
+            try:
+                snapshot = data.store_mapped(current, step, incoming, mapping)
+            except data.StoredButNotCheckpointed as stored:
+                snapshot = stored.snapshot
+                st.session_state["disk_nearly_full"] = True
         next_round(f"snapshot {snapshot}, {data.describe_counts(incoming.dataset.summary())}. "
                    "The mapping is remembered for files with this header.", upload_round)
 
@@ -350,7 +358,11 @@ if require(Permission.LOAD_DATASET):
             show_preview(result.incoming)
             if st.button("Replace the stored dataset", type="primary", key="replace"):
                 with st.spinner("Replacing the stored dataset…"):
-                    snapshot = data.store_incoming(current, result.incoming)
+                    try:
+                        snapshot = data.store_incoming(current, result.incoming)
+                    except data.StoredButNotCheckpointed as stored:
+                        snapshot = stored.snapshot
+                        st.session_state["disk_nearly_full"] = True
                 next_round(f"snapshot {snapshot}, "
                            f"{data.describe_counts(result.incoming.dataset.summary())}",
                            upload_round)

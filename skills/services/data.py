@@ -26,7 +26,7 @@ from skills.ingest.mapping import Proposal
 from skills.ingest.problems import DatasetError, Problem, counted
 from skills.ingest.reading import TEXT_SUFFIXES, WORKBOOK_SUFFIXES, header_key
 from skills.services import audit
-from skills.store import Store
+from skills.store import Store, StoredButNotCheckpointed
 from skills.taxonomy import DISCIPLINES, KNOWN_SKILLS, UNASSIGNED
 
 # What the Data page and the CLI need besides the functions below, so they import only here.
@@ -38,7 +38,8 @@ __all__ = ["DISCIPLINES", "FIELD_LABELS", "LAYOUT_WORDS", "OWN_SKILL", "UNASSIGN
            "load_path", "load_sample", "mapping_download", "needs_decision",
            "needs_decision_count", "preview", "remember_mapping", "remembered_mapping",
            "remembered_mappings", "role_options", "skill_table", "snapshot_bus_factors",
-           "snapshots", "store_incoming", "store_mapped", "stored_counts", "template", "trend"]
+           "snapshots", "store_incoming", "store_mapped", "StoredButNotCheckpointed",
+           "stored_counts", "template", "trend"]
 
 SAMPLE_SOURCE = "bundled sample organisation"
 
@@ -122,8 +123,14 @@ def preview(store: Store, dataset: Dataset) -> Impact:
 
 def store_incoming(store: Store, incoming: Incoming, loaded_by: str | None = None) -> int:
     """Make `incoming` the stored matrix as the next snapshot; its number."""
-    snapshot = store.replace_dataset(incoming.dataset, sha256=incoming.sha256,
-                                     loaded_by=loaded_by)
+    try:
+        snapshot = store.replace_dataset(incoming.dataset, sha256=incoming.sha256,
+                                         loaded_by=loaded_by)
+    except StoredButNotCheckpointed as stored:
+        # Stored all the same: the trail says so before the caller hears of the full disk.
+        audit.record(store, "import", f"snapshot {stored.snapshot}",
+                     len(incoming.dataset.people), incoming.sha256)
+        raise
     audit.record(store, "import", f"snapshot {snapshot}", len(incoming.dataset.people),
                  incoming.sha256)
     return snapshot
@@ -377,7 +384,11 @@ def store_mapped(store: Store, step: MappingStep, incoming: Incoming,
                  mapping: ImportMapping) -> int:
     """Confirm `mapping` for the step's header and store `incoming` as the next snapshot."""
     store.caller.require(Permission.LOAD_DATASET)
-    snapshot = store_incoming(store, incoming)
+    try:
+        snapshot = store_incoming(store, incoming)
+    except StoredButNotCheckpointed:
+        remember_mapping(store, step.fingerprint, mapping, ", ".join(step.files))
+        raise
     remember_mapping(store, step.fingerprint, mapping, ", ".join(step.files))
     return snapshot
 
