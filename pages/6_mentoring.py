@@ -13,7 +13,8 @@ LABELS = {
     "mentee_name": "Mentee", "mentee_team": "Mentee's team", "mentee_level": "Mentee level",
     "skill_name": "Skill", "score": st.column_config.NumberColumn("Score", format="%.2f"),
     "decision": "Decision", "fixed": "Kept (accepted)", "reason": "Why this pair",
-    "decider": "Decided by", "decided_at": "Decided at", "note": "Rationale",
+    "decider": "Decided by", "note": "Rationale",
+    "decided_at": st.column_config.DatetimeColumn("Decided at", format="YYYY-MM-DD HH:mm"),
 }
 
 

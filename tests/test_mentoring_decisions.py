@@ -117,9 +117,11 @@ def test_manager_decides_with_a_rationale_and_reads_the_decision_in_words(app_db
     assert row["note"] == "Agreed with both in the 1:1s"
     assert not str(row["mentor_name"]).startswith("P") and row["skill_name"] != row["skill_id"]
     # The columns on screen are names, teams and the skill, not the ids.
-    shown = decided.proto.column_order
+    shown = list(decided.proto.column_order)
     assert "mentor_id" not in shown and "skill_id" not in shown
     assert {"mentor_name", "mentee_team", "skill_name", "decider", "note"} <= set(shown)
+    # The rationale comes before who and when, which scroll off at 1440 px.
+    assert shown.index("note") < shown.index("decider") < shown.index("decided_at")
 
 
 def test_the_managers_banner_and_totals_are_their_pairs(app_db):

@@ -36,8 +36,9 @@ DECISIONS = ("accepted", "declined")
 
 # A rationale is a sentence or two for whoever reads the decision later.
 MAX_RATIONALE = 300
+# The rationale before who and when: at 1440 px the last columns scroll out of sight.
 DECISION_COLUMNS = ("decision", "mentor_name", "mentor_team", "mentee_name", "mentee_team",
-                    "skill_name", "decider", "decided_at", "note")
+                    "skill_name", "note", "decider", "decided_at")
 
 
 def decisions(store: Store) -> pd.DataFrame:
