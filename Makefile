@@ -15,8 +15,10 @@ setup: .venv/.synced
 	$(UV) sync --frozen --compile-bytecode
 	@touch $@
 
+# Two malloc arenas: Streamlit runs every session on a thread of its own, and glibc's arena
+# per thread lets a busy server's memory climb for many minutes (README, running it unattended).
 run: setup
-	$(UV) run streamlit run app.py --server.port $(PORT)
+	MALLOC_ARENA_MAX=$${MALLOC_ARENA_MAX:-2} $(UV) run streamlit run app.py --server.port $(PORT)
 
 # Real sign-in on one machine: a local OpenID Connect provider with the demo users beside the
 # app (tests/oidc/run_demo.py). Needs Node.js and npm.

@@ -51,16 +51,23 @@ class Verdict:
 
 
 def judge(results: Results, warm_up: float, imports: int) -> Verdict:
-    """The soak's own criteria, from the server samples."""
+    """The soak's own criteria, from the server samples.
+
+    RSS swings by tens of MB within seconds (a plan in memory, a page's frames, the
+    allocator), so one sample against another says little: "flat" compares the median of the
+    first quarter of the samples after warm-up with the median of the last quarter."""
     samples = results.samples
     if len(samples) < 2:
         return Verdict(["too few server samples"], 0, 0, (0, 0), (0, 0), (0, 0))
-    warm = next((s for s in samples if s["t"] >= warm_up), samples[len(samples) // 2])
-    end = samples[-1]
+    after = [s for s in samples if s["t"] >= warm_up] or samples[len(samples) // 2:]
+    quarter = max(1, len(after) // 4)
+    warm_rss = _median([s["rss_mb"] for s in after[:quarter]])
+    end_rss = _median([s["rss_mb"] for s in after[-quarter:]])
+    warm, end = after[0], samples[-1]
     failures = []
-    if end["rss_mb"] > warm["rss_mb"] * (1 + RSS_GROWTH):
-        failures.append(f"server RSS grew from {warm['rss_mb']} MB after warm-up to "
-                        f"{end['rss_mb']} MB (limit +{RSS_GROWTH:.0%})")
+    if end_rss > warm_rss * (1 + RSS_GROWTH):
+        failures.append(f"server RSS grew from {warm_rss} MB after warm-up to {end_rss} MB "
+                        f"(medians of the first and last quarter; limit +{RSS_GROWTH:.0%})")
     # A solve in progress holds a child and a pipe or two; more than that is a leak.
     if end["children"] > 2:
         failures.append(f"{end['children']} child processes left at the end")
@@ -72,8 +79,15 @@ def judge(results: Results, warm_up: float, imports: int) -> Verdict:
     per_load = (end["db_mb"] - first_db) / max(1, imports)
     if imports and per_load > 3 * max(first_db, 1.0):
         failures.append(f"database grew {per_load:.1f} MB per load from {first_db} MB")
-    return Verdict(failures, warm["rss_mb"], end["rss_mb"], (warm["fds"], end["fds"]),
+    return Verdict(failures, warm_rss, end_rss, (warm["fds"], end["fds"]),
                    (warm["children"], end["children"]), (first_db, end["db_mb"]))
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return round(ordered[middle] if len(ordered) % 2 else
+                 (ordered[middle - 1] + ordered[middle]) / 2, 1)
 
 
 def soak(minutes: float, sessions: int, people: int, import_every: float,
@@ -121,7 +135,8 @@ def soak(minutes: float, sessions: int, people: int, import_every: float,
     verdict = judge(results, warm_up, len(results.imports))
     print(f"soak: {minutes} min, {sessions} sessions, {people or 'sample'} people; RSS "
           f"{verdict.warm_rss} MB after {warm_up:.0f} s warm-up, {verdict.end_rss} MB at the "
-          f"end; fds {verdict.fds[0]} → {verdict.fds[1]}; children {verdict.children[0]} → "
+          f"end (medians of the first and last quarter after it);\n  fds {verdict.fds[0]} → "
+          f"{verdict.fds[1]}; children {verdict.children[0]} → "
           f"{verdict.children[1]}; DB {verdict.db_mb[0]} → {verdict.db_mb[1]} MB after "
           f"{len(results.imports)} loads", flush=True)
     every = max(1, len(results.samples) // 24)
