@@ -457,6 +457,10 @@ def generate(s: Space, keys: np.ndarray, fixed: np.ndarray, ends: float) -> dict
     cost = np.concatenate([x_cost(s, keys), s.request_weight])
     lower = np.concatenate([np.isin(keys, fixed).astype(float), np.zeros(n_y)])
     highs = _highs(time_limit, 0.0)
+    # Primal simplex: after new columns the last basis stays primal feasible, so each round
+    # resumes from it. Measured at 5,000 people: the capped default LP converges in 4.8 s
+    # instead of 15.9 s (dual simplex), the uncapped one in 10.4 s instead of 13.3 s.
+    highs.setOptionValue("simplex_strategy", 4)
     _pass(highs, matrix, cost, lower, np.ones(len(cost)), row_upper(s), integer=False)
     # HiGHS column j holds key order[j] (-1 for the y columns).
     order = np.concatenate([np.arange(len(keys)), np.full(n_y, -1)])
