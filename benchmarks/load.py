@@ -119,7 +119,8 @@ def prepare_data(folder: Path, people: int) -> Path:
     return out
 
 
-def start_server(folder: Path, data: Path) -> Server:
+def start_server(folder: Path, data: Path, options: tuple[str, ...] = ()) -> Server:
+    """`streamlit run app.py` on its own database; `options` are more `--name value` pairs."""
     db = folder / "crosstrain.duckdb"
     loaded = subprocess.run([sys.executable, "-m", "skills", "load", str(data), "--db", str(db)],
                             cwd=ROOT, capture_output=True, text=True, timeout=600)
@@ -140,7 +141,7 @@ def start_server(folder: Path, data: Path) -> Server:
              "--server.address", "127.0.0.1", "--server.headless", "true",
              "--browser.gatherUsageStats", "false",
              # Other people edit this working tree: serve the code as it was at the start.
-             "--server.fileWatcherType", "none"],
+             "--server.fileWatcherType", "none", *options],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
@@ -680,6 +681,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="mean seconds a session waits between steps (0: none)")
     parser.add_argument("--browser", action="store_true",
                         help="drive Chromium through Playwright instead of the protocol")
+    parser.add_argument("--streamlit-option", action="append", default=[], metavar="NAME=VALUE",
+                        help="serve with another Streamlit option, e.g. runner.postScriptGC=false")
     parser.add_argument("--store-cost", action="store_true",
                         help="only measure what opening the file per query costs")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
@@ -692,7 +695,9 @@ def main(argv: list[str] | None = None) -> int:
     results = Results()
     with tempfile.TemporaryDirectory(prefix="crosstrain-load-") as folder:
         data = prepare_data(Path(folder), args.people)
-        server = start_server(Path(folder), data)
+        options = tuple(part for option in args.streamlit_option
+                        for part in (f"--{option.split('=', 1)[0]}", option.split("=", 1)[1]))
+        server = start_server(Path(folder), data, options)
         stop = threading.Event()
         threads = [threading.Thread(target=cron_imports, daemon=True,
                                     args=(data, server.db, args.import_every, stop, results)),
