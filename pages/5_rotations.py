@@ -18,6 +18,9 @@ PLAN_LABELS = {
     "decided_by": "Decided by", "decided_at": "Decided at", "check": "Plan check",
 }
 
+# What an empty cell means, in words: a name the manager may not see, a rotation nobody asked for.
+BLANK_WORDS = {"name": "—", "request_id": "unrequested"}
+
 st.title("Rotation plan")
 st.caption("The planner schedules who spends which quarter embedded in another team: it honours "
            "as many requests as it can, adds rotations that grow fragile skills, and never "
@@ -155,7 +158,8 @@ if "rp-result" in st.session_state:
         with requests_tab:
             st.dataframe(outcomes, hide_index=True, column_config=PLAN_LABELS)
         with table:
-            st.dataframe(frame, hide_index=True, column_config=PLAN_LABELS)
+            st.dataframe(frame.fillna({c: w for c, w in BLANK_WORDS.items() if c in frame}),
+                         hide_index=True, column_config=PLAN_LABELS)
         if st.button("Save as a plan version for approval", key="rp-save"):
             version = rotation_service.save_plan(
                 current, org, result, {k: f.to_json() for k, f in figures.items()})
@@ -279,10 +283,12 @@ if not pending.empty:
         st.rerun()
 
 st.markdown("**Every rotation of this version**")
-st.dataframe(stored[["person_id", "name", "home_team", "host_team", "quarter", "request_id",
-                     "decision", "rationale", "decided_by", "decided_at", "check", "committed",
-                     "learning", "skills"]],
-             hide_index=True, column_config=PLAN_LABELS)
+# Blank cells read as blank, not "None": a name the manager may not see, no request, no decision.
+listed = stored[["person_id", "name", "home_team", "host_team", "quarter", "request_id",
+                 "decision", "rationale", "decided_by", "decided_at", "check", "committed",
+                 "learning", "skills"]].astype({"decided_at": "string"}).assign(
+    quarter=lambda f: "Q" + f["quarter"].astype(int).astype(str)).fillna(BLANK_WORDS)
+st.dataframe(listed.fillna(""), hide_index=True, column_config=PLAN_LABELS)
 with st.expander("Plan versions"):
     st.dataframe(versions, hide_index=True)
     record = rotation_service.plan_version(current, int(version))

@@ -370,3 +370,18 @@ def test_page_bulk_decisions_filters_and_approve_all(manager_app, tmp_path: Path
     assert app.data_editor[0].value.empty if app.data_editor else True
     full = next(d.value for d in app.dataframe if "decided_by" in d.value.columns)
     assert set(full.loc[full["decision"] == "approved", "decided_by"]) == {"manager P002"}
+
+
+def test_the_full_list_reads_blank_cells_as_words_not_none(manager_app) -> None:
+    # The list under the table showed "None" for names the manager may not see, for
+    # unrequested rotations and for undecided ones, and quarters as bare numbers.
+    app = manager_app
+    run_planner(app)
+    app.button(key="rp-save").click().run()
+    assert not app.exception
+    draft = next(d.value for d in app.dataframe if "requested" in d.value.columns)
+    assert not draft["name"].isna().any() and "—" in set(draft["name"])
+    listed = next(d.value for d in app.dataframe if "decided_by" in d.value.columns)
+    assert not listed.isna().any().any(), listed[listed.isna().any(axis=1)].head()
+    assert listed["quarter"].str.fullmatch(r"Q\d+").all()
+    assert "—" in set(listed["name"]) and "unrequested" in set(listed["request_id"])
