@@ -361,7 +361,11 @@ class Session:
                                     f"page shows {self.texts()[-8:]}")
             fragment, interval = min(self.auto_reruns.items(), key=lambda item: item[1])
             await asyncio.sleep(min(interval, left))
-            seconds = await self.rerun(fragment_id=fragment, auto=True, timeout=left)
+            try:
+                seconds = await self.rerun(fragment_id=fragment, auto=True, timeout=left)
+            except ProtocolError as error:
+                raise ProtocolError(f"not done within {timeout:.0f} s (the last poll: {error})"
+                                    ) from error
             if on_rerun is not None:
                 on_rerun(seconds)
         return time.perf_counter() - started
