@@ -77,7 +77,9 @@ policy = rotation_service.Policy(quarters=int(quarters), max_away_share=float(sh
 
 
 
-@st.fragment(run_every=0.5)
+# Once a second: each poll is a script run the server pays for (with its garbage collection),
+# and at 25 sessions twice a second was a large share of the server (README, load figures).
+@st.fragment(run_every=1.0)
 def plan_progress() -> None:
     """While the plan runs in the background: its progress, and a way to stop it."""
     job = st.session_state.get("rp-job")

@@ -101,6 +101,7 @@ def caller() -> Caller:
 
 
 _CALLER = "crosstrain-caller"
+_CALLER_LABEL = "crosstrain-caller-label"
 _SIGNED_IN = "crosstrain-signed-in"
 _DEMO_ENV = "CROSSTRAIN_DEMO_IDENTITY"
 
@@ -177,43 +178,54 @@ def _demo_sign_in(organisation: Organisation) -> Caller | None:
                  "serves this machine only: configure [auth] in .streamlit/secrets.toml, or "
                  "serve on 127.0.0.1.", icon=":material/lock:")
         return None
-    identity.ensure_demo_roles(organisation)
     st.warning("Demo mode: sign-in is not configured, so anyone who can reach this app can "
                "act as anyone. It serves this machine only (127.0.0.1); configure [auth] in "
                ".streamlit/secrets.toml before anyone else uses it.", icon=":material/warning:")
-    choices = identity.demo_callers(organisation)
     chosen = st.session_state.get(_CALLER)
-    if not isinstance(chosen, Caller):
-        # For automated runs (the browser tests) the operator may start the server acting as
-        # one demo role; a visitor cannot set this from the browser.
-        wanted = os.environ.get(_DEMO_ENV)
-        chosen = next((c for _, c in choices if c.role.value == wanted), None)
+    if isinstance(chosen, Caller):
+        # Chosen once: the chooser's queries (every person, each identity's role) would
+        # otherwise run on every rerun of every page (9-18 % of a busy server, README).
+        _remember(organisation, chosen, "demo identity")
+        with st.sidebar:
+            st.caption(f"Viewing as {st.session_state.get(_CALLER_LABEL) or chosen.actor()}")
+            st.button("Act as someone else", key="demo-switch", on_click=_act_as,
+                      args=(None,))
+        return chosen
+    identity.ensure_demo_roles(organisation)
+    choices = identity.demo_callers(organisation)
+    # For automated runs (the browser tests) the operator may start the server acting as
+    # one demo role; a visitor cannot set this from the browser.
+    wanted = os.environ.get(_DEMO_ENV)
+    chosen = next((c for _, c in choices if c.role.value == wanted), None)
     if not isinstance(chosen, Caller):
         st.title("Who do you want to act as?")
         st.write("Each demo identity is a real person of the sample organisation with one "
                  "role. After a reload you choose again.")
         for number, (label, candidate) in enumerate(choices):
             st.button(label, key=f"demo-{number}", width="stretch", on_click=_act_as,
-                      args=(candidate,))
+                      args=(candidate, label))
         if not choices:
             st.info("The stored organisation has none of the demo people; configure sign-in "
                     "and a roles mapping to use it.")
         return None
     _remember(organisation, chosen, "demo identity")
-    labels = {c: label for label, c in choices}
+    label = next((text for text, c in choices if c == chosen), chosen.actor())
+    st.session_state[_CALLER_LABEL] = label
     with st.sidebar:
-        st.caption(f"Viewing as {labels.get(chosen, chosen.actor())}")
+        st.caption(f"Viewing as {label}")
         st.button("Act as someone else", key="demo-switch", on_click=_act_as, args=(None,))
     return chosen
 
 
-def _act_as(candidate: Caller | None) -> None:
+def _act_as(candidate: Caller | None, label: str | None = None) -> None:
     # A callback runs before the next script run: the chooser or the app shows at once.
     st.session_state.pop(_SIGNED_IN, None)
     if candidate is None:
         st.session_state.pop(_CALLER, None)
+        st.session_state.pop(_CALLER_LABEL, None)
     else:
         st.session_state[_CALLER] = candidate
+        st.session_state[_CALLER_LABEL] = label
 
 
 def _remember(organisation: Organisation, found: Caller, how: str) -> None:
