@@ -29,6 +29,18 @@ def _stored(db: Path) -> dict[str, object]:
         store.close()
 
 
+def _load_on_a_small_disk(data: Path, db: Path, limit: int) -> subprocess.CompletedProcess[str]:
+    """`python -m skills load` in a child whose files may not grow beyond `limit` bytes."""
+
+    def small_disk() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return subprocess.run([sys.executable, "-m", "skills", "load", str(data), "--db", str(db)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          preexec_fn=small_disk, env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
 def test_a_full_disk_during_load_is_reported_and_changes_nothing(tmp_path: Path) -> None:
     db = tmp_path / "crosstrain.duckdb"
     store = Store(db)
@@ -39,13 +51,7 @@ def test_a_full_disk_during_load_is_reported_and_changes_nothing(tmp_path: Path)
     write_csv(generate(people=3000, teams=30, skills=36, seed=5), bigger)
     limit = db.stat().st_size + 256 * 1024  # room for a little, not for 3,000 people
 
-    def small_disk() -> None:
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
-
-    result = subprocess.run([sys.executable, "-m", "skills", "load", str(bigger), "--db",
-                             str(db)], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                            preexec_fn=small_disk, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    result = _load_on_a_small_disk(bigger, db, limit)
     assert result.returncode == EXIT_DISK_FULL, result.stderr
     assert "Traceback" not in result.stderr and "_duckdb" not in result.stderr
     assert "disk" in result.stderr and "is full" in result.stderr
@@ -68,13 +74,7 @@ def test_a_full_disk_after_the_load_committed_says_the_load_was_stored(tmp_path:
     write_csv(generate(people=300, teams=10, skills=36, seed=7), smaller)
     limit = db.stat().st_size  # the file may not grow at all; the log may
 
-    def small_disk() -> None:
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
-
-    result = subprocess.run([sys.executable, "-m", "skills", "load", str(smaller), "--db",
-                             str(db)], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                            preexec_fn=small_disk, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    result = _load_on_a_small_disk(smaller, db, limit)
     stored = _stored(db)
     assert stored["counts"]["people"] == 300  # type: ignore[index]
     assert result.returncode == EXIT_DISK_FULL, result.stderr
