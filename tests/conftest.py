@@ -5,13 +5,16 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from skills.access import Permission
 from skills.dataset import Dataset
 from skills.ingest.loading import parse_path
 from skills.ingest.sample import SAMPLE_DIR
@@ -133,3 +136,26 @@ def page(browser: object, app_url: str) -> Iterator[object]:
     opened.set_default_timeout(30_000)
     yield opened
     context.close()
+
+
+@contextmanager
+def held_in_a_write(db: Path) -> Iterator[None]:
+    """This process holds `db` in an open write transaction, as a running import would, until
+    the block ends; a command run inside the block finds the file busy."""
+    holder = Store(db)
+    holding, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with holder.transaction(Permission.LOAD_DATASET):
+            holding.set()
+            release.wait(30)
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    holding.wait(10)
+    try:
+        yield
+    finally:
+        release.set()
+        thread.join()
+        holder.close()

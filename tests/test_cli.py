@@ -8,12 +8,10 @@ import json
 import os
 import subprocess
 import sys
-import threading
 
-from skills.access import Permission
 from skills.ingest.sample import SAMPLE_DIR
 from skills.store import ROOT, Store
-from tests.conftest import write_files
+from tests.conftest import held_in_a_write, write_files
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -89,24 +87,9 @@ def test_missing_path_is_invalid_input(tmp_path):
 
 def test_a_database_held_by_another_process_is_reported_plainly(tmp_path):
     db = tmp_path / "busy.duckdb"
-    holder = Store(db)  # this test process holds the file in a write, as a running app may
-    holding, release = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        with holder.transaction(Permission.LOAD_DATASET):
-            holding.set()
-            release.wait(30)
-
-    thread = threading.Thread(target=hold)
-    thread.start()
-    holding.wait(10)
-    try:
+    with held_in_a_write(db):  # as a running app may hold it
         result = run("coverage", "--db", str(db),
                      env={**os.environ, "CROSSTRAIN_BUSY_WAIT": "1"})
-    finally:
-        release.set()
-        thread.join()
-        holder.close()
     assert result.returncode == 6  # busy, try again (skills.cli.EXIT_BUSY)
     assert "busy with another import or another crosstrain process" in result.stderr
     assert "Traceback" not in result.stderr

@@ -12,14 +12,13 @@ import os
 import subprocess
 import sys
 import textwrap
-import threading
 import time
 from pathlib import Path
 
-from skills.access import Permission
 from skills.cli import EXIT_BUSY
 from skills.ingest.sample import generate, write_csv
 from skills.store import ROOT, Store
+from tests.conftest import held_in_a_write
 
 SERVE = textwrap.dedent("""
     import json, sys, threading, time, traceback
@@ -128,25 +127,10 @@ def test_two_app_processes_serve_one_file(tmp_path: Path) -> None:
 
 def test_a_file_held_too_long_is_reported_as_busy_not_a_traceback(tmp_path: Path) -> None:
     db = tmp_path / "busy.duckdb"
-    holder = Store(db)
-    holding, release = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        # An import in another process that takes longer than this command may wait.
-        with holder.transaction(Permission.LOAD_DATASET):
-            holding.set()
-            release.wait(30)
-
-    thread = threading.Thread(target=hold)
-    thread.start()
-    holding.wait(10)
-    started = time.monotonic()
-    try:
+    # An import in another process that takes longer than this command may wait.
+    with held_in_a_write(db):
+        started = time.monotonic()
         result = _cli("coverage", "--db", str(db), env={"CROSSTRAIN_BUSY_WAIT": "1"})
-    finally:
-        release.set()
-        thread.join()
-        holder.close()
     assert result.returncode == EXIT_BUSY
     assert "busy with another import" in result.stderr and "Try again" in result.stderr
     assert "Traceback" not in result.stderr
