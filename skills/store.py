@@ -26,15 +26,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 import pyarrow as pa
 
+if TYPE_CHECKING:
+    import pandas as pd
+
+from skills import readcache
 from skills.access import SYSTEM, Caller, Permission
-from skills.dataset import Dataset
-from skills.organisation import SQL_PARAMETERS
+from skills.dataset import TABLE_COLUMNS, Dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 SQL_DIR = ROOT / "sql"
@@ -105,7 +107,13 @@ def bind(name: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     text = sql_text(name)
     wanted = set(_PARAMETER.findall(_strip_comments(text)))
     # Domain constants (the practitioner level) come from skills.organisation, defined once.
-    params = {**SQL_PARAMETERS, **params}
+    if wanted - params.keys():
+        # Domain constants (the practitioner level) are defined once, in skills.organisation,
+        # imported only by a query that needs one: a load never does, and never pays for the
+        # pandas that module brings.
+        from skills.organisation import SQL_PARAMETERS
+
+        params = {**SQL_PARAMETERS, **params}
     missing = wanted - params.keys()
     if missing:
         raise TypeError(f"sql/{name}.sql needs parameters {sorted(missing)}")
@@ -130,14 +138,41 @@ class _Shared:
     idle_since: float = 0.0
     opened_at: float = 0.0
     opens: int = 0
+    # Queries the store's reads have run (cache misses and uncacheable reads; benchmarks).
+    executions: int = 0
     closed: bool = False
+    cache: readcache.ReadCache = field(default_factory=readcache.ReadCache)
+    # ((opens, this process's writes to the file) when last read, the revision then read).
+    revision_state: tuple[tuple[int, int], str | None] = ((-1, -1), None)
     write_lock: threading.Lock = field(default_factory=threading.Lock)
     state: threading.Condition = field(default_factory=threading.Condition)
     reaper: threading.Thread | None = None
     mine: threading.local = field(default_factory=threading.local)
+    key: str = field(init=False, default="")  # readcache.file_key(path)
 
     def __post_init__(self) -> None:
         _OPEN.add(self)
+        self.key = readcache.file_key(self.path)
+
+    def revision(self, cursor: duckdb.DuckDBPyConnection) -> str | None:
+        """The file's revision, read again only when it may have moved: since the last read
+        this process wrote to the file, or had it closed (another process may have written).
+        None when the file has no revision table yet (no results are kept then)."""
+        # What may have moved is noted before the revision is read: a write that commits in
+        # between then makes the next read look again, never keeps old rows as new.
+        seen = (self.opens, readcache.writes(self.key))
+        known, revision = self.revision_state
+        if known == seen:
+            return revision
+        try:
+            row = cursor.execute(sql_text("store_revision")).fetchone()
+        except duckdb.CatalogException:
+            return None
+        revision = None if row is None else str(row[0])
+        self.revision_state = (seen, revision)
+        if revision is not None:
+            self.cache.drop_other_revisions(revision)
+        return revision
 
     @property
     def wanted(self) -> Path:
@@ -336,6 +371,16 @@ class Store:
         """How many times this store has opened the file (for benchmarks)."""
         return self._shared.opens
 
+    @property
+    def executions(self) -> int:
+        """How many queries this store's reads have run, the cache's hits not counted."""
+        return self._shared.executions
+
+    @property
+    def read_cache(self) -> readcache.ReadCache:
+        """The results this store keeps (its hits, misses and size, for benchmarks)."""
+        return self._shared.cache
+
     def lock_down(self) -> None:
         """No more file or network access, and no setting can change it back."""
         if self._shared.locked_down:
@@ -354,10 +399,23 @@ class Store:
                 cursor.close()
 
     def read(self, name: str, **params: Any) -> pd.DataFrame:
-        """Run `sql/<name>.sql` with bound parameters and return its rows."""
+        """The rows of `sql/<name>.sql` with bound parameters: the kept result while the
+        data cannot have changed since it was read (skills/readcache.py), else a fresh one.
+        The frame is the caller's own to change."""
         text, bound = bind(name, params)
+        key = readcache.params_key(bound)
+        shared = self._shared
         with self._cursor() as cursor:
-            return cursor.execute(text, bound).df()
+            revision = shared.revision(cursor) if key is not None else None
+            if revision is not None:
+                kept = shared.cache.get(name, key, revision)
+                if kept is not None:
+                    return kept
+            shared.executions += 1
+            frame = cursor.execute(text, bound).df()
+            if revision is not None:
+                shared.cache.put(name, key, revision, frame)
+            return frame
 
     @contextmanager
     def transaction(self, permission: Permission) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -366,11 +424,18 @@ class Store:
         with self._shared.write_lock, self._cursor() as cursor:
             cursor.begin()
             try:
-                yield cursor
-            except BaseException:
-                cursor.rollback()
-                raise
-            cursor.commit()
+                try:
+                    yield cursor
+                    # In the same commit, so that no process can see the data without it.
+                    cursor.execute(sql_text("record_write"))
+                except BaseException:
+                    cursor.rollback()
+                    raise
+                cursor.commit()
+            finally:
+                # After the commit, not before: a read that starts in between keeps its rows
+                # under the old revision, which no later read asks for.
+                readcache.wrote(self._shared.key)
 
     def execute(self, cursor: duckdb.DuckDBPyConnection, name: str, **params: Any) -> None:
         """Run `sql/<name>.sql` inside a transaction opened by `transaction`."""
@@ -393,7 +458,7 @@ class Store:
         who = loaded_by or self.caller.actor()  # the signed-in email when there is one
         with self.transaction(Permission.LOAD_DATASET) as cursor:
             _register(cursor, dataset)
-            snapshot = int(self.fetch(cursor, "next_snapshot").at[0, "snapshot"])
+            snapshot = int(cursor.execute(sql_text("next_snapshot")).fetchall()[0][0])
             self.execute(cursor, "replace_matrix")
             self.execute(cursor, "file_request_events", changed_by=who,
                          source=dataset.source, snapshot=snapshot)
@@ -443,6 +508,8 @@ class Store:
                 after = self.fetch(cursor, "needs_decision")
             finally:
                 cursor.rollback()
+        import pandas as pd
+
         known = set(zip(before["kind"], before["item"], before["reason"], strict=True))
         fresh = pd.Series([(k, i, r) not in known for k, i, r in
                            zip(after["kind"], after["item"], after["reason"], strict=True)],
@@ -470,8 +537,10 @@ class Store:
 
 def _register(cursor: duckdb.DuckDBPyConnection, dataset: Dataset) -> None:
     # Registrations belong to this cursor and vanish when the transaction closes it.
-    for table, frame in dataset.tables().items():
-        cursor.register(f"incoming_{table}", _as_arrow(frame))
+    for table in TABLE_COLUMNS:
+        arrow = dataset.arrow(table)  # the importer's own table, when nobody changed it
+        cursor.register(f"incoming_{table}",
+                        arrow if arrow is not None else _as_arrow(getattr(dataset, table)))
 
 
 def _as_arrow(frame: pd.DataFrame) -> pa.Table | pd.DataFrame:

@@ -1,0 +1,175 @@
+"""The store's read cache: it serves repeated reads, and never serves rows a write replaced —
+whether the write came through this store, another store on the same file, another process
+while this one had the file closed, or was rolled back. Real DuckDB, real subprocesses."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from skills.access import Permission
+from skills.dataset import Dataset
+from skills.readcache import ReadCache
+from skills.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _requests(store: Store) -> set[str]:
+    return set(store.read("requests")["request_id"])
+
+
+def _add_request(store: Store, request_id: str) -> None:
+    with store.transaction(Permission.REQUEST_ROTATION) as cursor:
+        cursor.execute(
+            "INSERT INTO requests (request_id, person_id, host_team, earliest_quarter, "
+            "latest_quarter, priority, status) VALUES ($id, 'P082', 'Serving', 1, 2, 2, "
+            "'requested')", {"id": request_id})
+
+
+@pytest.fixture
+def path(tmp_path: Path, sample_dataset: Dataset) -> Path:
+    db = tmp_path / "cache.duckdb"
+    made = Store(db)
+    made.replace_dataset(sample_dataset)
+    made.close()
+    return db
+
+
+def test_a_repeated_read_is_served_without_running_the_query(path: Path) -> None:
+    store = Store(path)
+    first = store.read("people")
+    ran = store.executions
+    again = store.read("people")
+    assert store.executions == ran
+    pd.testing.assert_frame_equal(first, again)
+    # Other bound values are another result.
+    store.read("target_gaps", teams=["Serving"], disciplines=None)
+    store.read("target_gaps", teams=["Feature Store"], disciplines=None)
+    assert store.executions == ran + 2
+    store.close()
+
+
+def test_a_caller_that_changes_its_frame_does_not_change_the_cache(path: Path) -> None:
+    store = Store(path)
+    for _ in range(2):  # the result as read, and as served from the cache
+        frame = store.read("people")
+        frame.loc[:, "name"] = "changed"
+    again = store.read("people")
+    assert len(again) > 0 and "changed" not in set(again["name"])
+    store.close()
+
+
+def test_a_write_through_this_store_is_seen_by_its_next_read(path: Path) -> None:
+    store = Store(path)
+    before = _requests(store)
+    _add_request(store, "R900")
+    assert _requests(store) == before | {"R900"}
+    store.close()
+
+
+def test_a_write_through_another_store_on_the_same_file_is_seen(path: Path) -> None:
+    ours, theirs = Store(path), Store(path)
+    before = _requests(ours)
+    _add_request(theirs, "R901")
+    assert _requests(ours) == before | {"R901"}
+    ours.close()
+    theirs.close()
+
+
+def test_a_rolled_back_write_leaves_the_old_rows(path: Path) -> None:
+    store = Store(path)
+    before = _requests(store)
+    with pytest.raises(RuntimeError), store.transaction(Permission.REQUEST_ROTATION) as cursor:
+        cursor.execute("DELETE FROM requests")
+        raise RuntimeError("changed my mind")
+    assert _requests(store) == before
+    store.close()
+
+
+def test_a_read_while_a_write_is_under_way_is_not_kept_past_its_commit(path: Path) -> None:
+    store = Store(path)
+    before = _requests(store)
+    inside, done = threading.Event(), threading.Event()
+    seen: list[set[str]] = []
+
+    def reader() -> None:
+        inside.wait(30)
+        seen.append(_requests(store))  # the committed rows, read during the write
+        done.set()
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    with store.transaction(Permission.REQUEST_ROTATION) as cursor:
+        cursor.execute("DELETE FROM requests WHERE request_id = $id",
+                       {"id": sorted(before)[0]})
+        inside.set()
+        assert done.wait(30)
+    thread.join()
+    assert seen == [before]
+    assert _requests(store) == before - {sorted(before)[0]}
+    store.close()
+
+
+def test_a_write_by_another_process_while_the_file_was_closed_is_seen(path: Path) -> None:
+    # No linger: the store lets go of the file after each read, as after its idle second.
+    store = Store(path, linger=0)
+    before = _requests(store)
+    added = subprocess.run(
+        [sys.executable, "-m", "skills", "requests", "add", "--person-id", "P082",
+         "--host-team", "Serving", "--earliest", "1", "--latest", "2", "--priority", "2",
+         "--db", str(path)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert added.returncode == 0, added.stderr
+    after = _requests(store)
+    assert len(after) == len(before) + 1 and before < after
+    store.close()
+
+
+def test_a_load_by_another_process_while_the_file_was_closed_is_seen(
+        path: Path, tmp_path: Path, sample_dataset: Dataset) -> None:
+    store = Store(path, linger=0)
+    people = len(store.read("people"))
+    smaller = tmp_path / "smaller"
+    smaller.mkdir()
+    kept = sample_dataset.people.iloc[: people // 2]
+    kept.to_csv(smaller / "people.csv", index=False)
+    sample_dataset.skills.to_csv(smaller / "skills.csv", index=False)
+    ratings = sample_dataset.ratings
+    ratings[ratings["person_id"].isin(kept["person_id"])].to_csv(smaller / "ratings.csv",
+                                                                 index=False)
+    loaded = subprocess.run([sys.executable, "-m", "skills", "load", str(smaller), "--db",
+                             str(path)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert loaded.returncode == 0, loaded.stderr
+    assert len(store.read("people")) == len(kept)
+    store.close()
+
+
+def test_results_survive_a_reopen_when_nobody_wrote(path: Path) -> None:
+    store = Store(path, linger=0)
+    store.read("people")
+    opens, ran = store.opens, store.executions
+    store.read("people")
+    assert store.opens > opens  # the file was closed and opened again in between
+    assert store.executions == ran
+    store.close()
+
+
+def test_the_cache_is_bounded_by_entries_and_bytes() -> None:
+    frame = pd.DataFrame({"x": range(1000)})
+    by_count = ReadCache(max_entries=2)
+    for name in ("a", "b", "c"):
+        by_count.put(name, (), "r1", frame)
+    assert by_count.get("a", (), "r1") is None
+    assert by_count.get("c", (), "r1") is not None
+    assert by_count.size[0] == 2
+    by_bytes = ReadCache(max_bytes=20_000)  # two frames of ~8 kB fit, three do not
+    for name in ("a", "b", "c"):
+        by_bytes.put(name, (), "r1", frame)
+    assert by_bytes.size[0] == 2 and by_bytes.size[1] <= 20_000
+    by_bytes.drop_other_revisions("r2")
+    assert by_bytes.size == (0, 0)
