@@ -26,17 +26,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import duckdb
+import pandas as pd
 import pyarrow as pa
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 from skills import readcache
 from skills.access import SYSTEM, Caller, Permission
-from skills.dataset import TABLE_COLUMNS, Dataset
+from skills.dataset import Dataset
+from skills.organisation import SQL_PARAMETERS
 
 ROOT = Path(__file__).resolve().parent.parent
 SQL_DIR = ROOT / "sql"
@@ -107,13 +106,7 @@ def bind(name: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     text = sql_text(name)
     wanted = set(_PARAMETER.findall(_strip_comments(text)))
     # Domain constants (the practitioner level) come from skills.organisation, defined once.
-    if wanted - params.keys():
-        # Domain constants (the practitioner level) are defined once, in skills.organisation,
-        # imported only by a query that needs one: a load never does, and never pays for the
-        # pandas that module brings.
-        from skills.organisation import SQL_PARAMETERS
-
-        params = {**SQL_PARAMETERS, **params}
+    params = {**SQL_PARAMETERS, **params}
     missing = wanted - params.keys()
     if missing:
         raise TypeError(f"sql/{name}.sql needs parameters {sorted(missing)}")
@@ -458,7 +451,7 @@ class Store:
         who = loaded_by or self.caller.actor()  # the signed-in email when there is one
         with self.transaction(Permission.LOAD_DATASET) as cursor:
             _register(cursor, dataset)
-            snapshot = int(cursor.execute(sql_text("next_snapshot")).fetchall()[0][0])
+            snapshot = int(self.fetch(cursor, "next_snapshot").at[0, "snapshot"])
             self.execute(cursor, "replace_matrix")
             self.execute(cursor, "file_request_events", changed_by=who,
                          source=dataset.source, snapshot=snapshot)
@@ -508,8 +501,6 @@ class Store:
                 after = self.fetch(cursor, "needs_decision")
             finally:
                 cursor.rollback()
-        import pandas as pd
-
         known = set(zip(before["kind"], before["item"], before["reason"], strict=True))
         fresh = pd.Series([(k, i, r) not in known for k, i, r in
                            zip(after["kind"], after["item"], after["reason"], strict=True)],
@@ -537,10 +528,8 @@ class Store:
 
 def _register(cursor: duckdb.DuckDBPyConnection, dataset: Dataset) -> None:
     # Registrations belong to this cursor and vanish when the transaction closes it.
-    for table in TABLE_COLUMNS:
-        arrow = dataset.arrow(table)  # the importer's own table, when nobody changed it
-        cursor.register(f"incoming_{table}",
-                        arrow if arrow is not None else _as_arrow(getattr(dataset, table)))
+    for table, frame in dataset.tables().items():
+        cursor.register(f"incoming_{table}", _as_arrow(frame))
 
 
 def _as_arrow(frame: pd.DataFrame) -> pa.Table | pd.DataFrame:
