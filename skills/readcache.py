@@ -29,9 +29,10 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # the store imports this module on a load, which never needs pandas
+    import pandas as pd
 
 MAX_ENTRIES = 512
 # The largest frames at 20,000 people (the ratings, ~830,000 rows) are ~60 MB; one of those
@@ -82,7 +83,7 @@ def frame_bytes(frame: pd.DataFrame) -> int:
     """About what `frame` holds: its buffers, plus a guess for the strings in object columns
     (counting them exactly walks every cell, which costs more than the query saved)."""
     shallow = int(frame.memory_usage(index=True, deep=False).sum())
-    objects = sum(1 for dtype in frame.dtypes if pd.api.types.is_object_dtype(dtype))
+    objects = sum(1 for dtype in frame.dtypes if getattr(dtype, "kind", "") == "O")
     return shallow + objects * len(frame) * 48
 
 
