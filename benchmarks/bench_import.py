@@ -57,7 +57,8 @@ con.execute("INSERT INTO people SELECT person_id, name, team, discipline, role, 
             "email FROM raw_people")
 con.execute("INSERT INTO skills SELECT skill_id, name, discipline, CAST(critical AS BOOLEAN), "
             "description FROM raw_skills")
-con.execute("INSERT INTO ratings SELECT person_id, skill_id, CAST(level AS TINYINT), "
+# The table that holds the ratings (`ratings` is a view of the newest snapshot's rows).
+con.execute("INSERT INTO ratings_history SELECT 1, person_id, skill_id, CAST(level AS TINYINT), "
             "coalesce(CAST(interest AS TINYINT), 0), CAST(assessed_on AS DATE) FROM raw_ratings")
 con.execute("COMMIT")
 """

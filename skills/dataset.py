@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+import pyarrow as pa
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "people": ("person_id", "name", "team", "discipline", "role", "manager_id", "email"),
@@ -16,29 +20,78 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
+class _Table:
+    """One table of a dataset, a frame to whoever reads it.
+
+    The importer hands over Arrow tables. They stay Arrow until someone reads the table, so
+    a headless load stores them as they are without importing pandas (a third of a large
+    load's time) or converting twice. Once read as a frame, the frame is the table: whatever
+    the reader did to it is what gets stored.
+    """
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: Any, owner: type | None = None) -> pd.DataFrame:
+        if instance is None:
+            raise AttributeError(self.name)  # a dataclass field without a default
+        value = instance.__dict__[self.name]
+        if isinstance(value, pa.Table):
+            value = _frame(value)
+            instance.__dict__[self.name] = value
+        return value
+
+    def __set__(self, instance: Any, value: pd.DataFrame | pa.Table) -> None:
+        instance.__dict__[self.name] = value
+
+
+def _frame(table: pa.Table) -> pd.DataFrame:
+    import pandas as pd
+
+    frame = table.to_pandas()
+    for column in frame.columns:
+        # An absent optional column is None throughout, as the tables have always had it.
+        if table.column(column).null_count == len(frame):
+            frame[column] = pd.Series([None] * len(frame), dtype="object")
+    return frame
+
+
 @dataclass
 class Dataset:
     """A whole organisation: people, skills, ratings, team targets and rotation requests."""
 
-    people: pd.DataFrame
-    skills: pd.DataFrame
-    ratings: pd.DataFrame
-    targets: pd.DataFrame
-    requests: pd.DataFrame
+    people: _Table = _Table()
+    skills: _Table = _Table()
+    ratings: _Table = _Table()
+    targets: _Table = _Table()
+    requests: _Table = _Table()
     warnings: list[str] = field(default_factory=list)
     source: str = ""
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {name: getattr(self, name) for name in TABLE_COLUMNS}
 
+    def arrow(self, name: str) -> pa.Table | None:
+        """The importer's Arrow table when nobody has read `name` as a frame since."""
+        value = self.__dict__[name]
+        return value if isinstance(value, pa.Table) else None
+
+    def count(self, name: str) -> int:
+        """Rows of one table, without making a frame of it."""
+        value = self.__dict__[name]
+        return value.num_rows if isinstance(value, pa.Table) else len(value)
+
     def summary(self) -> dict[str, int]:
+        people = self.arrow("people")
+        teams = (len(set(people.column("team").to_pylist())) if people is not None
+                 else int(self.people["team"].nunique()))
         return {
-            "people": len(self.people),
-            "teams": int(self.people["team"].nunique()),
-            "skills": len(self.skills),
-            "ratings": len(self.ratings),
-            "targets": len(self.targets),
-            "requests": len(self.requests),
+            "people": self.count("people"),
+            "teams": teams,
+            "skills": self.count("skills"),
+            "ratings": self.count("ratings"),
+            "targets": self.count("targets"),
+            "requests": self.count("requests"),
         }
 
 
@@ -55,6 +108,8 @@ def describe_counts(counts: dict[str, int]) -> str:
 
 
 def empty_table(name: str) -> pd.DataFrame:
+    import pandas as pd
+
     return pd.DataFrame({column: pd.Series(dtype="object") for column in TABLE_COLUMNS[name]})
 
 

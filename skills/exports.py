@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 # A cell starting with one of these is run as a formula by Excel, LibreOffice and Sheets. A
 # line inside a cell is guarded too: a reader that splits rows at a bare CR or LF (or a user
@@ -24,10 +26,12 @@ def neutralise(value: object) -> object:
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """`frame` with every text cell and every header neutralised: headers are on-screen
     labels, and a label can hold a team's or a skill's name."""
+    from pandas.api.types import is_string_dtype
+
     out = frame.copy()
     out.columns = [neutralise(str(column)) for column in out.columns]
     for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+        if out[column].dtype == object or is_string_dtype(out[column]):
             out[column] = out[column].map(neutralise, na_action="ignore")
     return out
 

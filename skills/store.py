@@ -26,16 +26,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 import pyarrow as pa
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from skills import readcache
 from skills.access import SYSTEM, Caller, Permission
-from skills.dataset import Dataset
-from skills.organisation import SQL_PARAMETERS
+from skills.dataset import TABLE_COLUMNS, Dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 SQL_DIR = ROOT / "sql"
@@ -105,8 +106,13 @@ def bind(name: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """The query and exactly the parameters it names; a missing one is a programming error."""
     text = sql_text(name)
     wanted = set(_PARAMETER.findall(_strip_comments(text)))
-    # Domain constants (the practitioner level) come from skills.organisation, defined once.
-    params = {**SQL_PARAMETERS, **params}
+    if wanted - params.keys():
+        # Domain constants (the practitioner level) are defined once, in skills.organisation,
+        # imported only by a query that needs one: a load never does, and never pays for the
+        # pandas that module brings.
+        from skills.organisation import SQL_PARAMETERS
+
+        params = {**SQL_PARAMETERS, **params}
     missing = wanted - params.keys()
     if missing:
         raise TypeError(f"sql/{name}.sql needs parameters {sorted(missing)}")
@@ -340,12 +346,17 @@ class Store:
         self._shared = _Shared(self.path, wait, linger, turn)
         self.caller = caller
         with self._cursor() as cursor:
+            older = bool(cursor.execute(sql_text("ratings_is_table")).fetchall()[0][0])
+            if older:
+                # The schema makes `ratings` a view: the old table steps aside first, and its
+                # rows join the history in the same transaction.
+                cursor.begin()
+                cursor.execute("ALTER TABLE ratings RENAME TO ratings_before_history")
             # schema.sql first; planners keep their own tables in schema_<planner>.sql.
             for schema in sorted(SQL_DIR.glob("schema*.sql")):
                 cursor.execute(sql_text(schema.stem))
-            if cursor.execute(sql_text("ratings_key_count")).fetchall()[0][0]:
-                cursor.begin()
-                cursor.execute(sql_text("unkey_ratings"))
+            if older:
+                cursor.execute(sql_text("ratings_into_history"))
                 cursor.commit()
 
     def as_caller(self, caller: Caller) -> Store:
@@ -451,13 +462,13 @@ class Store:
         who = loaded_by or self.caller.actor()  # the signed-in email when there is one
         with self.transaction(Permission.LOAD_DATASET) as cursor:
             _register(cursor, dataset)
-            snapshot = int(self.fetch(cursor, "next_snapshot").at[0, "snapshot"])
+            snapshot = int(cursor.execute(sql_text("next_snapshot")).fetchall()[0][0])
             self.execute(cursor, "replace_matrix")
             self.execute(cursor, "file_request_events", changed_by=who,
                          source=dataset.source, snapshot=snapshot)
             self.execute(cursor, "merge_file_requests")
             self.execute(cursor, "record_snapshot", snapshot=snapshot, loaded_by=who,
-                         source=dataset.source, sha256=sha256, requests=len(dataset.requests),
+                         source=dataset.source, sha256=sha256, requests=dataset.count("requests"),
                          warnings=list(dataset.warnings))
             for table in HISTORY_TABLES:
                 self.execute(cursor, f"record_{table}_history", snapshot=snapshot)
@@ -501,6 +512,8 @@ class Store:
                 after = self.fetch(cursor, "needs_decision")
             finally:
                 cursor.rollback()
+        import pandas as pd
+
         known = set(zip(before["kind"], before["item"], before["reason"], strict=True))
         fresh = pd.Series([(k, i, r) not in known for k, i, r in
                            zip(after["kind"], after["item"], after["reason"], strict=True)],
@@ -528,8 +541,10 @@ class Store:
 
 def _register(cursor: duckdb.DuckDBPyConnection, dataset: Dataset) -> None:
     # Registrations belong to this cursor and vanish when the transaction closes it.
-    for table, frame in dataset.tables().items():
-        cursor.register(f"incoming_{table}", _as_arrow(frame))
+    for table in TABLE_COLUMNS:
+        arrow = dataset.arrow(table)  # the importer's own table, when nobody changed it
+        cursor.register(f"incoming_{table}",
+                        arrow if arrow is not None else _as_arrow(getattr(dataset, table)))
 
 
 def _as_arrow(frame: pd.DataFrame) -> pa.Table | pd.DataFrame:

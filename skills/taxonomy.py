@@ -14,6 +14,8 @@ LEVELS: dict[int, str] = {
 }
 MAX_LEVEL = 4
 MAX_INTEREST = 3
+# What skills.organisation means by a practitioner (and so a holder, and the bus factor).
+PRACTITIONER_LEVEL = 3
 
 DISCIPLINES: dict[str, str] = {
     "data": "Data engineering",

@@ -18,17 +18,42 @@ CREATE TABLE IF NOT EXISTS skills (
     description VARCHAR
 );
 
--- A missing rating means level 0; only rated pairs are stored. One rating per (person, skill)
--- is the importer's rule, checked before any load (skills/ingest/validation.py): a primary key
--- here would check it again and make every load of a large matrix several times slower
--- (benchmarks/bench_import.py). sql/unkey_ratings.sql drops the key from older files.
-CREATE TABLE IF NOT EXISTS ratings (
+-- One row per load: when, by whom, from which input (SHA-256 of its bytes) and how much.
+CREATE TABLE IF NOT EXISTS snapshots (
+    snapshot    INTEGER PRIMARY KEY,
+    loaded_at   TIMESTAMP NOT NULL,
+    loaded_by   VARCHAR NOT NULL,
+    source      VARCHAR NOT NULL,
+    sha256      VARCHAR,            -- NULL when the input was not read from bytes
+    people      INTEGER NOT NULL,
+    teams       INTEGER NOT NULL,
+    skills      INTEGER NOT NULL,
+    ratings     INTEGER NOT NULL,
+    targets     INTEGER NOT NULL,
+    requests    INTEGER NOT NULL,   -- requests the file carried (added or updated)
+    warnings    VARCHAR[] NOT NULL
+);
+
+-- Every snapshot's ratings: a load writes its ratings once, here, and `ratings` is the newest
+-- snapshot's. A copy per snapshot in a second table doubled the cost of every load of a large
+-- matrix (benchmarks/bench_import.py); DuckDB skips the older snapshots' row groups when it
+-- reads the view. A missing rating means level 0; only rated pairs are stored. One rating per
+-- (person, skill) is the importer's rule, checked before any load
+-- (skills/ingest/validation.py): no key checks it again. Files from before keep every rating
+-- (sql/ratings_into_history.sql).
+CREATE TABLE IF NOT EXISTS ratings_history (
+    snapshot    INTEGER NOT NULL,
     person_id   VARCHAR NOT NULL,
     skill_id    VARCHAR NOT NULL,
     level       TINYINT NOT NULL CHECK (level BETWEEN 0 AND 4),
     interest    TINYINT NOT NULL DEFAULT 0 CHECK (interest BETWEEN 0 AND 3),
     assessed_on DATE
 );
+
+CREATE OR REPLACE VIEW ratings AS
+SELECT person_id, skill_id, level, interest, assessed_on
+FROM ratings_history
+WHERE snapshot = (SELECT coalesce(max(snapshot), 0) FROM snapshots);
 
 -- origin is 'file' when the dataset set the target, 'default' when crosstrain derived it.
 CREATE TABLE IF NOT EXISTS targets (

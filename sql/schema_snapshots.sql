@@ -1,25 +1,10 @@
 -- The data lifecycle. Runs after the other schema files (sorted by name): the needs_decision
 -- view reads the planners' tables.
 
--- One row per load: when, by whom, from which input (SHA-256 of its bytes) and how much.
-CREATE TABLE IF NOT EXISTS snapshots (
-    snapshot    INTEGER PRIMARY KEY,
-    loaded_at   TIMESTAMP NOT NULL,
-    loaded_by   VARCHAR NOT NULL,
-    source      VARCHAR NOT NULL,
-    sha256      VARCHAR,            -- NULL when the input was not read from bytes
-    people      INTEGER NOT NULL,
-    teams       INTEGER NOT NULL,
-    skills      INTEGER NOT NULL,
-    ratings     INTEGER NOT NULL,
-    targets     INTEGER NOT NULL,
-    requests    INTEGER NOT NULL,   -- requests the file carried (added or updated)
-    warnings    VARCHAR[] NOT NULL
-);
-
--- The matrix as each snapshot stored it: nothing a later load brings is written over these.
--- No keys: each is a copy of a keyed table, and an index over every snapshot's rows would
--- make each load slower than the last.
+-- The matrix as each snapshot stored it: nothing a later load brings is written over these
+-- (ratings_history, which holds the ratings themselves, is in schema.sql). No keys: each is
+-- a copy of a keyed table, and an index over every snapshot's rows would make each load
+-- slower than the last.
 CREATE TABLE IF NOT EXISTS people_history (
     snapshot    INTEGER NOT NULL,
     person_id   VARCHAR NOT NULL,
@@ -34,15 +19,6 @@ CREATE TABLE IF NOT EXISTS skills_history (
     name        VARCHAR NOT NULL,
     discipline  VARCHAR NOT NULL,
     critical    BOOLEAN NOT NULL
-);
-
-CREATE TABLE IF NOT EXISTS ratings_history (
-    snapshot    INTEGER NOT NULL,
-    person_id   VARCHAR NOT NULL,
-    skill_id    VARCHAR NOT NULL,
-    level       TINYINT NOT NULL,
-    interest    TINYINT NOT NULL,
-    assessed_on DATE
 );
 
 CREATE TABLE IF NOT EXISTS targets_history (

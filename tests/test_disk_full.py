@@ -48,8 +48,8 @@ def test_a_full_disk_during_load_is_reported_and_changes_nothing(tmp_path: Path)
     store.close()
     before = _stored(db)
     bigger = tmp_path / "bigger"
-    write_csv(generate(people=3000, teams=30, skills=36, seed=5), bigger)
-    limit = db.stat().st_size + 256 * 1024  # room for a little, not for 3,000 people
+    write_csv(generate(people=8000, teams=80, skills=36, seed=5), bigger)
+    limit = db.stat().st_size + 64 * 1024  # room for a little, not for 8,000 people
 
     result = _load_on_a_small_disk(bigger, db, limit)
     assert result.returncode == EXIT_DISK_FULL, result.stderr

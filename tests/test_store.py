@@ -7,6 +7,7 @@ import sys
 import textwrap
 import threading
 import time
+from dataclasses import replace
 
 import duckdb
 import pandas as pd
@@ -145,33 +146,65 @@ def test_sql_never_formats_values():
         assert "{" not in text and "%s" not in text, path.name
 
 
-def test_a_file_from_before_the_ratings_key_was_dropped_keeps_every_rating(tmp_path,
-                                                                           sample_dataset):
-    # Files made before the key was dropped: their loads stay slow unless the store rebuilds
-    # ratings without it, and the rebuild must lose nothing.
+@pytest.mark.parametrize("keyed", [True, False], ids=["with the old key", "without a key"])
+def test_a_file_from_before_ratings_lived_in_the_history_keeps_every_rating(tmp_path,
+                                                                           sample_dataset,
+                                                                           keyed):
+    # Files made before `ratings` became the newest snapshot's rows of ratings_history (and,
+    # older still, before its primary key was dropped) hold ratings as a table of their own,
+    # and a copy in the history. The table is the truth: the upgrade keeps its rows as the
+    # newest snapshot's, and each earlier snapshot's history as it was.
     path = tmp_path / "old.duckdb"
     made = Store(path)
     made.replace_dataset(sample_dataset)
+    made.replace_dataset(sample_dataset)
     made.close()
+    key = ", PRIMARY KEY (person_id, skill_id)" if keyed else ""
     with duckdb.connect(str(path)) as old:
-        old.execute("CREATE TABLE keyed AS FROM ratings")
-        old.execute("DROP TABLE ratings")
+        old.execute("DROP VIEW ratings")
         old.execute("CREATE TABLE ratings (person_id VARCHAR NOT NULL, skill_id VARCHAR NOT "
                     "NULL, level TINYINT NOT NULL, interest TINYINT NOT NULL DEFAULT 0, "
-                    "assessed_on DATE, PRIMARY KEY (person_id, skill_id))")
-        old.execute("INSERT INTO ratings FROM keyed")
-        old.execute("DROP TABLE keyed")
+                    f"assessed_on DATE{key})")
+        old.execute("INSERT INTO ratings SELECT person_id, skill_id, level, interest, "
+                    "assessed_on FROM ratings_history WHERE snapshot = 2")
+        # A rating changed in the table after the load: the history's copy is out of date.
+        old.execute("UPDATE ratings SET level = 4 - level WHERE person_id = 'P001'")
         before = old.execute("SELECT * FROM ratings ORDER BY ALL").df()
+        first = old.execute("SELECT * FROM ratings_history WHERE snapshot = 1 "
+                            "ORDER BY ALL").df()
     Store(path).close()
     with duckdb.connect(str(path), read_only=True) as reopened:
-        keys = reopened.execute("SELECT count(*) FROM duckdb_constraints() WHERE table_name = "
-                                "'ratings' AND constraint_type = 'PRIMARY KEY'").fetchall()
+        kind = reopened.execute("SELECT table_type FROM information_schema.tables "
+                                "WHERE table_name = 'ratings'").fetchall()
         after = reopened.execute("SELECT * FROM ratings ORDER BY ALL").df()
-    assert keys == [(0,)]
+        first_after = reopened.execute("SELECT * FROM ratings_history WHERE snapshot = 1 "
+                                       "ORDER BY ALL").df()
+        leftovers = reopened.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name "
+                                     "= 'ratings_before_history'").fetchall()
+    assert kind == [("VIEW",)] and leftovers == [(0,)]
     pd.testing.assert_frame_equal(before, after)
+    pd.testing.assert_frame_equal(first, first_after)
     store = Store(path)
-    # The views over ratings read the rebuilt table.
+    # The views over ratings read the upgraded ratings, and loads go on from there.
     assert len(store.read("key_people", teams=None, disciplines=None)) > 0
     assert store.counts()["ratings"] == len(sample_dataset.ratings)
-    store.replace_dataset(sample_dataset)
+    assert store.replace_dataset(sample_dataset) == 3
     assert store.counts()["ratings"] == len(sample_dataset.ratings)
+
+
+def test_a_load_writes_its_ratings_once(tmp_path, sample_dataset):
+    # Each snapshot's ratings are stored once, and `ratings` is the newest snapshot's: a
+    # second copy per load doubled the cost of every large import.
+    store = Store(tmp_path / "once.duckdb")
+    store.replace_dataset(sample_dataset)
+    changed = sample_dataset.ratings.assign(level=sample_dataset.ratings["level"].clip(upper=3))
+    store.replace_dataset(replace(sample_dataset, ratings=changed))
+    with store.transaction(Permission.LOAD_DATASET) as cursor:
+        stored = cursor.execute("SELECT snapshot, count(*) FROM ratings_history GROUP BY ALL "
+                                "ORDER BY ALL").fetchall()
+        tables = cursor.execute("SELECT table_name FROM duckdb_tables() WHERE table_name "
+                                "LIKE 'ratings%' ORDER BY ALL").fetchall()
+    assert stored == [(1, len(changed)), (2, len(changed))]
+    assert tables == [("ratings_history",)]
+    assert store.read("ratings")["level"].max() == 3
+    assert store.counts()["ratings"] == len(changed)

@@ -9,8 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from skills.cli import EXIT_OK, open_loaded_store, open_store
-from skills.exports import to_csv
-from skills.services import coverage, data
+from skills.services import data
 
 
 def _load(args: argparse.Namespace) -> int:
@@ -18,13 +17,12 @@ def _load(args: argparse.Namespace) -> int:
     # holds the file only for the write (a page waiting for it waits less).
     incoming = data.check_path(args.path, args.mapping)
     store = open_store(args)
-    data.store_incoming(store, incoming, loaded_by=_command_line_user())
+    snapshot = data.store_incoming(store, incoming, loaded_by=_command_line_user())
     dataset = incoming.dataset
     for warning in dataset.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    snapshot = data.latest_snapshot(store) or {}
     print(json.dumps({"loaded": str(args.path), "db": str(store.path),
-                      "snapshot": snapshot.get("snapshot"), "sha256": snapshot.get("sha256"),
+                      "snapshot": snapshot, "sha256": incoming.sha256,
                       **dataset.summary()}))
     return EXIT_OK
 
@@ -38,20 +36,25 @@ def _command_line_user() -> str:
         return "command line"
 
 
+# --table's choices and the service function that answers each (by name: a load, which
+# shares this module, does not import coverage and its pandas).
 COVERAGE_TABLES = {
-    "skills": coverage.skill_coverage,
-    "target_gaps": coverage.target_gaps,
-    "key_people": coverage.key_people,
-    "team_discipline": coverage.team_discipline_coverage,
+    "skills": "skill_coverage",
+    "target_gaps": "target_gaps",
+    "key_people": "key_people",
+    "team_discipline": "team_discipline_coverage",
 }
 
 
 def _coverage(args: argparse.Namespace) -> int:
+    from skills.exports import to_csv
+    from skills.services import coverage
+
     store = open_loaded_store(args)
     if args.format == "json":
         print(json.dumps(coverage.coverage_report(store), default=str, ensure_ascii=False))
     else:
-        sys.stdout.write(to_csv(COVERAGE_TABLES[args.table](store)))
+        sys.stdout.write(to_csv(getattr(coverage, COVERAGE_TABLES[args.table])(store)))
     return EXIT_OK
 
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import pandas as pd
+import pyarrow as pa
 
-from skills.dataset import TABLE_COLUMNS, Dataset, default_targets, empty_table
+from skills.dataset import TABLE_COLUMNS, Dataset
 from skills.ingest.classic import FORMULA_WITHOUT_VALUE, classic_to_tables, is_classic
 from skills.ingest.limits import current_limits
 from skills.ingest.lookalikes import lookalike_problems, manager_cycle_problems, skeleton
@@ -28,6 +28,7 @@ from skills.taxonomy import (
     LEVELS,
     MAX_INTEREST,
     MAX_LEVEL,
+    PRACTITIONER_LEVEL,
     UNASSIGNED,
     parse_discipline,
 )
@@ -256,21 +257,19 @@ def _validate(raw: RawDataset, workspace: Workspace, source: str) -> Dataset:
         if name in present and checker.counts[name] == 0:
             warnings.append(f"{present[name].source} has a header but no rows: the dataset "
                             f"will have no {name} from the file")
-    frames = {name: checker.frame(name) for name in present}
-    people, skills, ratings = frames["people"], frames["skills"], frames["ratings"]
-    if "targets" in frames:
-        targets = frames["targets"].assign(origin="file")
-    else:
-        targets = default_targets(people, skills, ratings)
-    requests = frames.get("requests")
-    requests = (empty_table("requests") if requests is None
-                else requests.assign(status="requested"))
-    return Dataset(
-        people=people, skills=skills, ratings=ratings,
-        targets=targets[list(TABLE_COLUMNS["targets"])],
-        requests=requests[list(TABLE_COLUMNS["requests"])],
-        warnings=warnings, source=source,
-    )
+    # Default targets read the staged tables, which making the frames releases.
+    targets = (checker.frame("targets", origin="file") if "targets" in present
+               else checker.default_targets())
+    requests = (checker.frame("requests", status="requested") if "requests" in present
+                else _no_rows("requests"))
+    tables = {name: checker.frame(name) for name in ("people", "skills", "ratings")}
+    return Dataset(**tables, targets=targets, requests=requests, warnings=warnings,
+                   source=source)
+
+
+def _no_rows(name: str) -> pa.Table:
+    # Null-typed columns: DuckDB casts them to any stored type, a frame shows them as None.
+    return pa.table({column: pa.nulls(0) for column in TABLE_COLUMNS[name]})
 
 
 def _missing_columns(table: RawTable, spec: tuple[Column, ...]) -> list[Problem]:
@@ -532,28 +531,40 @@ class _Checker:
             self.add(manager_cycle_problems(self.source("people"),
                                             [(str(p), str(m), int(r)) for p, m, r in managers]))
 
-    def frame(self, name: str) -> pd.DataFrame:
-        """The validated table with typed columns, in file order."""
-        selected = []
-        for column in SPECS[name]:
-            typed = f"t_{column.name}" if _checked(column) else column.name
-            if column.default is not None:
-                expression = (f"CASE WHEN {column.name} = '' THEN {_literal(column.default)} "
-                              f"ELSE {typed} END")
-            else:
-                expression = f"CASE WHEN {column.name} = '' THEN NULL ELSE {typed} END"
-            sql_type = _SQL_TYPES.get(column.name, "VARCHAR")
-            selected.append(f"CAST({expression} AS {sql_type}) AS {column.name}")
+    def _value(self, name: str, column: Column) -> str:
+        """The SQL of `column`'s stored value in the staged table: typed, its default where
+        the cell is empty, NULL where an optional cell is empty."""
+        typed = f"t_{column.name}" if _checked(column) else column.name
+        default = "NULL" if column.default is None else _literal(column.default)
+        sql_type = _SQL_TYPES.get(column.name, "VARCHAR")
+        return f"CAST(CASE WHEN {column.name} = '' THEN {default} ELSE {typed} END AS {sql_type})"
+
+    def frame(self, name: str, **constants: str) -> pa.Table:
+        """The validated table with typed columns, in file order, and `constants` (text)."""
+        spec = {column.name: column for column in SPECS[name]}
+        selected = [f"{self._value(name, spec[c])} AS {c}" if c in spec else
+                    f"'{constants[c]}' AS {c}" for c in TABLE_COLUMNS[name]]
         # The staged tables are in file order (insertion order is preserved): no sort needed.
         arrow = self.sql.sql(f"SELECT {', '.join(selected)} FROM {self.views[name]}"
                              ).to_arrow_table()
         self.workspace.release(self.views[name])
-        frame = arrow.to_pandas()
-        for column in frame.columns:
-            # An absent optional column is None throughout, as the tables have always had it.
-            if arrow.column(column).null_count == len(frame):
-                frame[column] = pd.Series([None] * len(frame), dtype="object")
-        return frame
+        return arrow
+
+    def default_targets(self) -> pa.Table:
+        """Without a targets sheet: keep a practitioner wherever a team has one in a critical
+        skill."""
+        skills = {column.name: column for column in SPECS["skills"]}
+        level = {column.name: column for column in SPECS["ratings"]}["level"]
+        return self.sql.sql(
+            f"SELECT p.team, r.skill_id, CAST($level AS BIGINT) AS min_level, "
+            f"CAST(1 AS BIGINT) AS min_people, 'default' AS origin "
+            f"FROM (SELECT DISTINCT person_id, skill_id FROM {self.views['ratings']} "
+            f"WHERE {self._value('ratings', level)} >= $level) r "
+            f"JOIN (SELECT skill_id FROM {self.views['skills']} "
+            f"WHERE {self._value('skills', skills['critical'])}) USING (skill_id) "
+            f"JOIN {self.views['people']} p USING (person_id) "
+            f"GROUP BY p.team, r.skill_id ORDER BY p.team, r.skill_id",
+            params={"level": PRACTITIONER_LEVEL}).to_arrow_table()
 
 
 def _checked(column: Column) -> bool:

@@ -12,10 +12,12 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import date
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import duckdb
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from skills.access import NotAllowed, Permission, Role
 from skills.exports import to_csv_bytes
@@ -99,6 +101,8 @@ def export(store: Store, since: date | None = None, fmt: Format = "csv") -> byte
 
 
 def _plain(value: Any) -> Any:
+    import pandas as pd
+
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
     if isinstance(value, pd.Timestamp):

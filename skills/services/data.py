@@ -12,9 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from skills.access import Permission
 from skills.dataset import TABLE_COLUMNS, Dataset, describe_counts
@@ -28,6 +26,9 @@ from skills.ingest.reading import TEXT_SUFFIXES, WORKBOOK_SUFFIXES, header_key
 from skills.services import audit
 from skills.store import Store, StoredButNotCheckpointed
 from skills.taxonomy import DISCIPLINES, KNOWN_SKILLS, UNASSIGNED
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # What the Data page and the CLI need besides the functions below, so they import only here.
 __all__ = ["DISCIPLINES", "FIELD_LABELS", "LAYOUT_WORDS", "OWN_SKILL", "UNASSIGNED", "Dataset",
@@ -129,9 +130,9 @@ def store_incoming(store: Store, incoming: Incoming, loaded_by: str | None = Non
     except StoredButNotCheckpointed as stored:
         # Stored all the same: the trail says so before the caller hears of the full disk.
         audit.record(store, "import", f"snapshot {stored.snapshot}",
-                     len(incoming.dataset.people), incoming.sha256)
+                     incoming.dataset.count("people"), incoming.sha256)
         raise
-    audit.record(store, "import", f"snapshot {snapshot}", len(incoming.dataset.people),
+    audit.record(store, "import", f"snapshot {snapshot}", incoming.dataset.count("people"),
                  incoming.sha256)
     return snapshot
 
@@ -221,7 +222,7 @@ def history(store: Store) -> list[dict[str, Any]]:
         entries.append({
             "snapshot": int(row.snapshot), "loaded_at": row.loaded_at.isoformat(),
             "loaded_by": row.loaded_by, "source": row.source,
-            "sha256": None if pd.isna(row.sha256) else row.sha256,
+            "sha256": None if _missing(row.sha256) else row.sha256,
             "people": int(row.people), "teams": int(row.teams), "skills": int(row.skills),
             "ratings": int(row.ratings), "targets": int(row.targets),
             "targets_met": int(row.targets_met), "coverage": round(float(row.coverage), 4),
@@ -236,6 +237,8 @@ def trend(store: Store) -> pd.DataFrame:
     One series per critical skill of the newest snapshot (its bus factor) and `coverage`
     (share of team targets met, 0–1).
     """
+    import pandas as pd
+
     buses = snapshot_bus_factors(store)
     frame = snapshots(store)
     if frame.empty:
@@ -443,12 +446,16 @@ def known_skills() -> dict[str, str]:
 
 def column_table(step: MappingStep, mapping: ImportMapping) -> pd.DataFrame:
     """One row per header of the matrix table: `column` and what it is `used_as`."""
+    import pandas as pd
+
     roles = mappings.column_roles(mapping, step.proposal.headers)
     return pd.DataFrame({"column": list(roles), "used_as": list(roles.values())})
 
 
 def skill_table(mapping: ImportMapping) -> pd.DataFrame:
     """One row per skill column (or skill name): what it becomes and how it was matched."""
+    import pandas as pd
+
     rows = [{"column": s.column,
              "known": s.skill_id if s.skill_id in KNOWN_SKILLS else OWN_SKILL,
              "skill_id": s.skill_id, "name": s.name, "discipline": s.discipline,
@@ -474,4 +481,6 @@ def edited_mapping(mapping: ImportMapping, columns: pd.DataFrame | None = None,
 
 
 def _missing(value: Any) -> bool:
+    import pandas as pd
+
     return value is None or (not isinstance(value, (str, bool, list, dict)) and pd.isna(value))
