@@ -12,6 +12,7 @@ import argparse
 import importlib
 import os
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -106,13 +107,17 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, started: float | None = None) -> int:
+    """Run one command; `started` (time.monotonic) is when the command started, for the
+    planners' time limits: the process's start under `python -m skills`, else now."""
+    started = time.monotonic() if started is None else started
     argv = list(sys.argv[1:] if argv is None else argv)
     # Only `plan` (and the help that lists it) needs the planners and their solvers: a load or
     # a request should neither wait for those imports nor depend on them.
     if not argv or argv[0] in ("plan", "-h", "--help"):
         _register_planners(argv[1] if len(argv) > 1 and argv[0] == "plan" else None)
     args = build_parser(argv[0] if argv else None).parse_args(argv)
+    args.started = started
     try:
         return int(args.handler(args))
     except DatasetError as error:

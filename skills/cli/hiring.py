@@ -30,7 +30,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--skills-per-hire", type=int, default=DEFAULTS.skills_per_hire,
                         help="target skills one hire can bring (default 3)")
     parser.add_argument("--time-limit", type=float, default=DEFAULTS.time_limit,
-                        help="seconds from the start, preparation included (default 30)")
+                        help="seconds for the whole command from its start, reading the data "
+                             "and preparation included (default 30)")
     parser.add_argument("--out", type=Path, default=Path("hiring.csv"),
                         help="CSV file for the plan (default hiring.csv)")
     parser.add_argument("--hire-cost", type=float, default=DEFAULTS.costs.hire)
@@ -69,7 +70,8 @@ def handle(args: argparse.Namespace) -> int:
         scenario = load_scenario(store, args.scenario) if args.scenario else None
         plan, learning = plan_with_learning(store, options,
                                             use_learning=not args.ignore_planned_learning,
-                                            scenario=scenario)
+                                            scenario=scenario,
+                                            started=getattr(args, "started", None))
     except (HiringInputError, ScenarioError) as error:
         print(f"error: {error}", file=sys.stderr)
         return cli.EXIT_INVALID

@@ -3,8 +3,8 @@
 Writes mentor_id, mentee_id, skill_id and score per pair (`--out`, formula-safe through
 `skills.exports.to_csv`) and prints one JSON line: status, objective, bound, gap, seconds,
 message, pairs, greedy. `--time-limit` bounds the whole command from the moment it starts,
-reading the database included. Exit codes: 0 a plan (possibly empty, the reason on stderr),
-1 an error in the planner, 2 invalid input, 4 no plan in time.
+the imports and reading the database included. Exit codes: 0 a plan (possibly empty, the
+reason on stderr), 1 an error in the planner, 2 invalid input, 4 no plan in time.
 """
 
 from __future__ import annotations
@@ -44,14 +44,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ignore-accepted", action="store_true",
                         help="do not keep the pairs accepted on the page fixed")
     parser.add_argument("--time-limit", type=float, default=DEFAULTS.time_limit,
-                        help="seconds for the whole command, reading the data included "
-                             "(default 60)")
+                        help="seconds for the whole command from its start, reading the data "
+                             "included (default 60)")
     parser.add_argument("--out", type=Path, default=Path("pairs.csv"),
                         help="CSV file for the pairs (default pairs.csv)")
 
 
 def handle(args: argparse.Namespace) -> int:
-    started = time.monotonic()
+    # The limit is the whole command's, from its start: imports and reading the store count.
+    started = getattr(args, "started", None) or time.monotonic()
     store = cli.open_loaded_store(args)
     options = MentoringOptions(
         min_mentor_level=args.min_mentor_level, mentor_capacity=args.mentor_capacity,
@@ -76,6 +77,8 @@ def handle(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     if plan.pairs.empty or plan.status != "optimal":
         print(plan.message, file=sys.stderr)
+        for reason in plan.reasons:
+            print(f"  {reason}", file=sys.stderr)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(to_csv(plan.pairs.loc[:, list(PAIR_COLUMNS)]), encoding="utf-8")
     return cli.EXIT_OK

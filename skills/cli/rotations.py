@@ -23,6 +23,7 @@ from skills.cli import (
 )
 from skills.exports import to_csv
 from skills.plans import rotations, solving
+from skills.plans.contract import Deadline
 from skills.services import rotations as rotation_service
 
 # The solver crashed or is missing: neither "infeasible" nor "no plan in time".
@@ -52,7 +53,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-rotations", type=int, default=DEFAULTS.max_rotations,
                         help="most rotations per person in the horizon (default 1)")
     parser.add_argument("--time-limit", type=float, default=DEFAULTS.time_limit,
-                        help="seconds the solver may run (default 30)")
+                        help="seconds for the whole command, from its start (default 30): when "
+                             "they run out, the best checked plan so far")
     parser.add_argument("--solver", choices=solving.SOLVERS, default=DEFAULTS.solver)
     parser.add_argument("--no-unrequested", action="store_true",
                         help="only answer requests; propose no unrequested rotations")
@@ -75,8 +77,10 @@ def handle(args: argparse.Namespace) -> int:
     except rotations.PolicyError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_INVALID
+    # The limit is the whole command's, from its start: imports and reading the store count.
+    deadline = Deadline(policy.time_limit, started=getattr(args, "started", None))
     store = open_loaded_store(args)
-    org, result = rotation_service.run(store, policy)
+    org, result = rotation_service.run(store, policy, deadline)
     for finding in result.findings:
         print(f"note: {finding}", file=sys.stderr)
     if result.status == "infeasible":

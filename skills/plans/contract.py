@@ -10,6 +10,7 @@ any is never shown as a plan).
 from __future__ import annotations
 
 import math
+import os
 import time
 from dataclasses import dataclass, field
 from typing import Literal
@@ -96,3 +97,21 @@ class Deadline:
     def share(self, fraction: float, floor: float = 0.05) -> float:
         """A part of what is left, for one step of several."""
         return max(floor, fraction * self.remaining())
+
+
+def process_started() -> float | None:
+    """`time.monotonic()` at the moment this process started, from the kernel's record of it
+    (Linux); None where that is not known.
+
+    A command's time limit is the user's: it runs from when they pressed enter, so the
+    interpreter's start and the imports (about a second for a planner) count too.
+    """
+    try:
+        with open("/proc/self/stat", encoding="ascii") as stat:
+            # Field 22, start time in clock ticks after boot; the name (field 2) may hold
+            # spaces, so count from its closing parenthesis.
+            ticks = int(stat.read().rpartition(")")[2].split()[19])
+        age = time.clock_gettime(time.CLOCK_BOOTTIME) - ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
+    return time.monotonic() - max(0.0, age)

@@ -59,8 +59,12 @@ def deadline_for(time_limit: float) -> float:
 
 def solve(problem: pulp.LpProblem, *, solver: SolverName = "highs", time_limit: float = 30.0,
           gap_rel: float = 0.005, warm_start: dict[str, float] | None = None,
-          seed: int = 1, highs_options: dict[str, Any] | None = None) -> SolveOutcome:
+          seed: int = 1, highs_options: dict[str, Any] | None = None,
+          kill_after: float | None = None) -> SolveOutcome:
     """Solve `problem` in a child process killed at a hard deadline; report the true status.
+
+    The child is killed `kill_after` seconds from now, by default `deadline_for(time_limit)`:
+    a caller whose own limit is the user's passes the time it has left.
 
     `highs_options` (optional, HiGHS only) adds to or overrides `HIGHS_OPTIONS` for this call,
     e.g. {"presolve": "off"}, which the rotation model solves several times faster with.
@@ -82,7 +86,8 @@ def solve(problem: pulp.LpProblem, *, solver: SolverName = "highs", time_limit: 
                                 solver, missing)
     kind, payload = run_with_deadline(_solve_here, (problem, solver, time_limit, gap_rel,
                                                     warm_start, seed, highs_options or {}),
-                                      deadline_for(time_limit))
+                                      deadline_for(time_limit) if kill_after is None
+                                      else max(time_limit, kill_after))
     seconds = time.perf_counter() - started
     if kind == "ok":
         return SolveOutcome(seconds=seconds, solver=solver, **payload)

@@ -146,14 +146,17 @@ def _with_learning(store: Store, dataset: Dataset, horizon: int, use_learning: b
 
 
 def plan_with_learning(store: Store, options: HiringOptions, use_learning: bool = True,
-                       scenario: Scenario | None = None) -> tuple[HiringPlan, list[str]]:
+                       scenario: Scenario | None = None,
+                       started: float | None = None) -> tuple[HiringPlan, list[str]]:
     """The hiring plan from what the store holds, counting learning already under way.
 
     With a scenario, its costs, rules and horizon replace those of `options` (the time limit
     and the solver stay the caller's). Returns the plan and one line per item of learning it
-    counted. Managers only; raises HiringInputError (or ScenarioError) on bad input.
+    counted. Managers only; raises HiringInputError (or ScenarioError) on bad input. The time
+    limit runs from `started` (time.monotonic: the command's start), else from this call.
     """
-    started = time.monotonic()  # the time limit covers reading the store too
+    # The time limit covers reading the store too.
+    started = time.monotonic() if started is None else started
     store.caller.require(Permission.PLAN)
     dataset = store.dataset()
     if scenario is not None:

@@ -11,6 +11,7 @@ import pandas as pd
 
 from skills.access import NotAllowed, Permission, Role
 from skills.organisation import shown_name_map
+from skills.plans.contract import Deadline
 from skills.plans.rotations import (
     CONSTRAINTS,
     OPEN_STATUSES,
@@ -278,11 +279,17 @@ def committed_rotations(store: Store) -> list[Rotation]:
             for r in frame.itertuples(index=False)]
 
 
-def run(store: Store, policy: Policy | None = None) -> tuple[Organisation, PlanResult]:
-    """Plan from what the store holds now, keeping approved rotations."""
+def run(store: Store, policy: Policy | None = None,
+        deadline: Deadline | None = None) -> tuple[Organisation, PlanResult]:
+    """Plan from what the store holds now, keeping approved rotations. The time limit runs
+    from `deadline`'s start (the button press, the command's start), else from this call:
+    reading the store counts."""
+    policy = policy or Policy()
+    policy.validate()
+    deadline = deadline or Deadline(policy.time_limit)
     store.caller.require(Permission.PLAN)
     org = prepare(store.dataset())
-    return org, plan(org, policy or Policy(), committed_rotations(store))
+    return org, plan(org, policy, committed_rotations(store), deadline=deadline)
 
 
 def save_plan(store: Store, org: Organisation, result: PlanResult,
@@ -525,7 +532,9 @@ def start_plan(store: Store, policy: Policy) -> jobs.Job:
     cancel; `job.result()` is what `run` returns. An invalid policy is refused at once."""
     store.caller.require(Permission.PLAN)
     policy.validate()
-    return jobs.submit("rotation plan", policy.time_limit, run, store, policy)
+    # From the press of the button: a job that waits for a free worker waits on its time.
+    deadline = Deadline(policy.time_limit)
+    return jobs.submit("rotation plan", policy.time_limit, run, store, policy, deadline)
 
 
 def plan_tables(store: Store, org: Organisation,

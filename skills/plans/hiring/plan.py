@@ -28,6 +28,9 @@ from skills.plans.solving import SolveOutcome, SolverName, solve
 # The solver always gets a moment, even when preparation used up the limit: a plan slightly
 # late beats none, and the greedy plan is there either way.
 _SOLVER_FLOOR = 0.05
+# With less than this left and a greedy plan in hand, the solver is not started at all.
+_MIN_SOLVE = 0.1
+_NOT_STARTED = "The time ran out before the solver could start."
 # A gap this small is rounding, not a cheaper plan: costs are rounded to cents in the bound.
 _CLOSED = 1e-6
 
@@ -71,10 +74,17 @@ def plan_hiring(dataset: Dataset, options: HiringOptions | None = None,
     model = build_model(inp)
     warm = warm_start(inp, model, baseline) if baseline is not None else None
     lap("model")
-    if model.problem.variables():
+    if model.problem.variables() and baseline is not None and deadline.remaining() < _MIN_SOLVE:
+        # Reading and preparing used the time: the greedy plan, checked, is the answer.
+        outcome = SolveOutcome("timeout", None, None, None, 0.0, {}, options.solver,
+                               _NOT_STARTED)
+    elif model.problem.variables():
+        left = deadline.remaining(_SOLVER_FLOOR)
+        # HiGHS stops itself a little early so that its plan comes back; the child is killed
+        # at the limit itself, never later.
         outcome = solve(model.problem, solver=cast(SolverName, options.solver),
-                        time_limit=deadline.remaining(_SOLVER_FLOOR), gap_rel=options.gap_rel,
-                        warm_start=warm, seed=1)
+                        time_limit=max(_SOLVER_FLOOR, 0.9 * left), gap_rel=options.gap_rel,
+                        warm_start=warm, seed=1, kill_after=left)
     else:
         # Targets are unmet and no action is allowed that could close any of them.
         outcome = SolveOutcome("infeasible", None, None, None, 0.0, {}, options.solver,
@@ -136,6 +146,10 @@ def plan_hiring(dataset: Dataset, options: HiringOptions | None = None,
 
 def _message(status: str, source: str, outcome: SolveOutcome, gap: float | None,
              options: HiringOptions) -> str:
+    if outcome.message == _NOT_STARTED and status != "optimal":
+        return (f"The time limit of {options.time_limit:g} s ran out before the solver could "
+                "start (reading and preparing the data used it), so this is the greedy plan, "
+                "checked; allow more time for a cheaper one.")
     if status == "optimal":
         text = "Proven cheapest plan."
     elif gap is not None and outcome.status == "optimal":

@@ -28,7 +28,7 @@ from skills.plans import solving
 from skills.plans.contract import Deadline, Plan, Status, relative_gap
 from skills.plans.mentoring.check import as_organisation, check_pairs
 from skills.plans.mentoring.explain import empty_reason, message, pairs_frame
-from skills.plans.mentoring.greedy import greedy_pairs
+from skills.plans.mentoring.greedy import greedy_pairs, greedy_within
 from skills.plans.mentoring.model import (
     MentoringOptions,
     Prepared,
@@ -51,6 +51,10 @@ _FINISH_SECONDS_PER_PERSON = 70e-6
 # HiGHS proves the pair MILP optimal for about 12,000 pairs in 5 s and 50,000 in 13 s (two
 # cores, HiGHS 1.16); beyond this the plan is the re-solved flow against its relaxation bound.
 MAX_MILP_PAIRS = 60_000
+# The greedy plan runs for at least this long, however little time is left.
+_GREEDY_FLOOR = 0.5
+# Less than this left for an exact model, and none is started.
+_MIN_SOLVE = 0.1
 
 
 @dataclass(kw_only=True)
@@ -80,10 +84,25 @@ def plan_mentoring(dataset: Dataset | Organisation, options: MentoringOptions | 
     org = as_organisation(dataset)
     prep = prepare(org, options)
     fixed_value = _value(prep, prep.fixed)
-    greedy = greedy_pairs(prep)
+    # The greedy plan is the answer when time runs out, so it gets a moment even then; if it
+    # is stopped, the pairs it has so far are the plan (fewer, each of them checked).
+    greedy, finished = greedy_within(prep, stop_at=max(
+        deadline.started + deadline.limit, time.monotonic() + _GREEDY_FLOOR))
     greedy_value = fixed_value + _value(prep, greedy)
     reserve = min(0.3 * options.time_limit, _FINISH_SECONDS_PER_PERSON * org.n_people)
-    if prep.general:
+    if not prep.mentor_ok.any() or not prep.mentee_ok.any():
+        status, bound, chosen, method, note = (
+            "optimal", 0.0, [], f"{'MILP' if prep.general else 'flow'} (no eligible pair)", "")
+    elif not finished or deadline.remaining() - reserve < _MIN_SOLVE:
+        # No time for an exact model: the greedy plan, against the bound that costs least.
+        status, bound, chosen, method = ("feasible", quick_bound(prep, flow=False), greedy,
+                                         "greedy (no time left for the exact model)")
+        note = (f"The time limit of {deadline.limit:g} s ran out before the exact solver "
+                "could start (reading and preparing the data used it); this is the greedy "
+                "plan." if finished else
+                f"The time limit of {deadline.limit:g} s ran out while the greedy plan was "
+                f"being made; these are the {len(greedy)} pairs it had found, each checked.")
+    elif prep.general:
         status, bound, chosen, method, note = _solve_general(prep, greedy, deadline, reserve)
     else:
         status, bound, chosen, method, note = _solve_flow(prep, greedy, deadline, reserve)
@@ -166,8 +185,8 @@ def _solve_flow(prep: Prepared, greedy: list[Triple], deadline: Deadline,
         chosen, value, method = payload
         return "optimal", value, chosen, method, ""
     status: Status = "feasible" if kind == "deadline" else "error"
-    return status, quick_bound(prep), greedy, "greedy (the flow did not finish)", \
-        _stopped(kind, payload, deadline)
+    return status, quick_bound(prep, flow=deadline.remaining() > 0), greedy, \
+        "greedy (the flow did not finish)", _stopped(kind, payload, deadline)
 
 
 def _milp_child(prep: Prepared, stop_at: float, start: list[Triple]) -> dict[str, Any]:
@@ -239,10 +258,11 @@ def _solve_general(prep: Prepared, greedy: list[Triple], deadline: Deadline,
     kind, payload = _in_child(_general_child, (prep, stop_at), deadline, reserve)
     if kind != "ok":
         status: Status = "feasible" if kind == "deadline" else "error"
-        return status, quick_bound(prep), greedy, "greedy (the relaxation did not finish)", \
-            _stopped(kind, payload, deadline)
+        return status, quick_bound(prep, flow=deadline.remaining() > 0), greedy, \
+            "greedy (the relaxation did not finish)", _stopped(kind, payload, deadline)
     bound, restricted, rounds = payload
-    repaired = greedy_pairs(prep, start=restricted)
+    repaired = greedy_pairs(prep, start=restricted, stop_at=max(
+        deadline.started + deadline.limit, time.monotonic() + _GREEDY_FLOOR))
     best = max((greedy, repaired), key=lambda p: _value(prep, p))
     best_value = _value(prep, best)
     method = ("flow relaxation; its answer kept every side constraint" if rounds == 1 else

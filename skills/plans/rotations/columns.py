@@ -468,6 +468,7 @@ def generate(s: Space, keys: np.ndarray, fixed: np.ndarray, ends: float) -> dict
     lp_d = None
     solved = 0
     stopped = ""
+    price_seconds = 0.0
     while True:
         # HiGHS checks its limit against the run time it has summed over every run of this
         # instance, so the limit is that sum plus what is left of ours.
@@ -496,8 +497,10 @@ def generate(s: Space, keys: np.ndarray, fixed: np.ndarray, ends: float) -> dict
         if not s.unrequested:
             converged = True
             break
+        priced = time.monotonic()
         rc = reduced_costs(s, duals)
         new = improving(s, rc, keys)
+        price_seconds = time.monotonic() - priced
         if not len(new):
             converged = True
             break
@@ -520,7 +523,8 @@ def generate(s: Space, keys: np.ndarray, fixed: np.ndarray, ends: float) -> dict
         x_duals[seen[seen >= 0]] = lp_d[seen >= 0]
     return {"keys": keys, "lp_value": lp_value, "duals": duals, "converged": converged,
             "infeasible": infeasible, "rounds": rounds, "solved": solved, "x": x_values,
-            "x_reduced": x_duals, "stopped": stopped, "seconds": time.monotonic() - started}
+            "x_reduced": x_duals, "stopped": stopped, "seconds": time.monotonic() - started,
+            "price_seconds": price_seconds}
 
 
 def solve_mip(s: Space, keys: np.ndarray, fixed: np.ndarray, start: np.ndarray | None,

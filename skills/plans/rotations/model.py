@@ -194,7 +194,10 @@ class RotationOrg:
     def qualified_matrix(self) -> sp.csr_matrix:
         """People x targets (sparse): who counts for which target."""
         if "qualified" not in self.cache:
-            self.cache["qualified"] = sp.csr_matrix(self.base.qualifies())
+            person, target = self.base.qualifying()
+            self.cache["qualified"] = sp.csr_matrix(
+                (np.ones(len(person), dtype=bool), (person, target)),
+                shape=(self.base.n_people, len(self.base.targets)))
         matrix: sp.csr_matrix = self.cache["qualified"]
         return matrix
 
@@ -215,18 +218,23 @@ def prepare(dataset: Dataset | Organisation, requests: pd.DataFrame | None = Non
     skill_ids = [str(s) for s in base.skill_ids]
     bus = base.bus_factor()
     holds = base.team_holds()
-    qualifies = base.qualifies()
-    have = qualifies.sum(axis=0)
+    person, target = base.qualifying()
+    have = np.bincount(target, minlength=len(base.targets))
+    # The pairs come by target, so each target's members are one slice.
+    bounds = np.searchsorted(target, np.arange(len(base.targets) + 1)).tolist()
+    people_of = [person_ids[i] for i in person.tolist()]
     targets: list[Target] = []
     targets_of: dict[str, list[int]] = defaultdict(list)
     t = base.targets
-    for k in range(len(t)):
-        members = frozenset(person_ids[i] for i in np.flatnonzero(qualifies[:, k]))
-        keep = int(min(int(t.min_people[k]), int(have[k])))
-        targets.append(Target(base.team_names[int(t.team[k])], skill_ids[int(t.skill[k])],
-                              int(t.min_level[k]), keep, members, int(have[k]) - keep))
-        for person in members:
-            targets_of[person].append(k)
+    for k, (team, skill, level, least) in enumerate(zip(
+            t.team.tolist(), t.skill.tolist(), t.min_level.tolist(), t.min_people.tolist(),
+            strict=True)):
+        members = people_of[bounds[k]:bounds[k + 1]]
+        keep = min(least, int(have[k]))
+        targets.append(Target(base.team_names[team], skill_ids[skill], level, keep,
+                              frozenset(members), int(have[k]) - keep))
+        for member in members:
+            targets_of[member].append(k)
     every: dict[str, Request] = {}
     for row in frame.itertuples(index=False):
         status = "requested" if pd.isna(row.status) else str(row.status)
@@ -249,6 +257,9 @@ def prepare(dataset: Dataset | Organisation, requests: pd.DataFrame | None = Non
 
 
 # --- learning value ---------------------------------------------------------------------------
+
+# People per block of `learning_matrix`'s passes.
+_LEARNING_BLOCK = 256
 
 def skill_weights(org: RotationOrg, policy: Policy) -> np.ndarray:
     """Per skill: 1, + the critical bonus, + the fragile bonus when at most one person holds it."""
@@ -289,15 +300,27 @@ def learning_matrix(org: RotationOrg, policy: Policy) -> np.ndarray:
     depth = policy.learning_skills
     # Each person's wants, most valuable first; then one pass per rank over people x teams,
     # counting how many better-ranked skills the team already teaches (no loop over pairs).
+    # The passes go over blocks of people with as many wants, small enough to stay in the
+    # processor's cache: over all of people x teams at once they took 4-5 s at 20,000 people
+    # and 740 teams, against 1.3 s, with the same sums in the same order.
     order = np.argsort(-want, axis=1, kind="stable")
     ranked = np.take_along_axis(want, order, axis=1)
+    wanted = (ranked > 0).sum(axis=1)
     held_by = np.ascontiguousarray(base.team_holds().T)   # skills x teams
     values = np.zeros((base.n_people, base.n_teams))
-    count = np.zeros((base.n_people, base.n_teams), dtype=np.int16)
-    for k in range(int((ranked > 0).sum(axis=1).max(initial=0))):
-        held = held_by[order[:, k]]                        # people x teams
-        count += held
-        values += np.where(held & (count <= depth), ranked[:, k:k + 1], 0.0)
+    by_wanted = np.argsort(-wanted, kind="stable")
+    for lo in range(0, base.n_people, _LEARNING_BLOCK):
+        rows = by_wanted[lo:lo + _LEARNING_BLOCK]
+        block = np.zeros((len(rows), base.n_teams))
+        count = np.zeros((len(rows), base.n_teams), dtype=np.int16)
+        block_order, block_ranked = order[rows], ranked[rows]
+        for k in range(int(wanted[rows[0]])):
+            held = held_by[block_order[:, k]]               # people x teams
+            count += held
+            if k >= depth:
+                held &= count <= depth
+            np.add(block, block_ranked[:, k:k + 1], out=block, where=held)
+        values[rows] = block
     values *= policy.learning_weight
     values[np.arange(base.n_people), base.team_code] = 0.0
     # Rounded so that the model, the checker and the pages add up the same numbers.

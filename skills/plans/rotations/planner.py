@@ -35,6 +35,10 @@ from skills.plans.rotations.model import Policy, Rotation, RotationOrg, plan_obj
 # Kept for the end of the call: completing, linking and checking the plan.
 _RESERVE_SHARE = 0.1
 _RESERVE_MIN = 0.05
+# Less than this left for the solver, and it is not started: the greedy plan is the answer.
+_MIN_SOLVE = 0.1
+# A solver child that overruns its own stop is killed this long after it, at the latest.
+_CHILD_GRACE = 0.25
 
 
 @dataclass(kw_only=True)
@@ -90,11 +94,14 @@ def plan(dataset: Dataset | Organisation | RotationOrg, policy: Policy | None = 
     phases = common["phases"] = {"build": build_seconds}
     best = None if unplaced else _best(org, policy, s, [(greedy_plan, "greedy")])
     # The bound is the harder half: column generation gets most of the time, and the MIP
-    # what is left once the bound is known.
+    # what is left once the bound is known. With no time left the solver is not started.
     limit = budget(0.85)
-    kind, generated = solving.run_with_deadline(C.generate,
-                                                (s, keys, fixed, time.monotonic() + limit),
-                                                solving.deadline_for(limit))
+    started_solver = deadline.remaining() - reserve >= _MIN_SOLVE
+    kind: str = "deadline"
+    generated: Any = None
+    if started_solver:
+        kind, generated = solving.run_with_deadline(
+            C.generate, (s, keys, fixed, time.monotonic() + limit), _kill_after(limit, deadline))
     phases["columns"] = time.monotonic() - solve_started
     if kind == "error":
         return _failed(common, deadline, generated)
@@ -105,7 +112,10 @@ def plan(dataset: Dataset | Organisation | RotationOrg, policy: Policy | None = 
         keys, rounds = generated["keys"], generated["rounds"]
         if generated["infeasible"]:
             return _infeasible(org, policy, s, keys, kept, common, deadline)
-        if generated["duals"] is not None and generated["x_reduced"] is not None:
+        # Pricing every triple again here costs what one round did in the child (1-2 s at
+        # 20,000 people): without the time for it the plan stands without a bound.
+        if (generated["duals"] is not None and generated["x_reduced"] is not None
+                and deadline.remaining() - reserve > generated.get("price_seconds", 0.0)):
             solved = keys[:generated["solved"]]
             rc = C.reduced_costs(s, generated["duals"])
             have_rc = generated["x_reduced"]
@@ -116,7 +126,7 @@ def plan(dataset: Dataset | Organisation | RotationOrg, policy: Policy | None = 
             best = _best(org, policy, s, [(rounded, "solver")], best)
     phases["pricing"] = time.monotonic() - mark
     value = None if best is None else best[0]
-    if not _closed(policy, value, bound) and deadline.remaining() > reserve + 0.1:
+    if not _closed(policy, value, bound) and deadline.remaining() - reserve >= _MIN_SOLVE:
         mip_keys, exact = keys, False
         if rc is not None and have_rc is not None and bound is not None and value is not None:
             # Only columns priced within the gap can be in a better plan: the MIP over them
@@ -161,12 +171,22 @@ def plan(dataset: Dataset | Organisation | RotationOrg, policy: Policy | None = 
     status: Status = "optimal" if gap is not None and gap <= policy.gap_rel + 1e-9 else "feasible"
     refused = refusals(org, policy, chosen)
     phases["check"] = time.monotonic() - mark
+    text = status_message(status, gap, source)
+    if not started_solver:
+        text = (f"Feasible: the time limit of {policy.time_limit:g} s ran out before the "
+                "solver could start (reading and preparing the data used it), so this is the "
+                "quick heuristic's plan, checked; allow more time for a better one.")
     return PlanResult(status=status, objective=value, bound=bound, gap=gap,
                       seconds=deadline.elapsed(),
-                      message=(status_message(status, gap, source) + " "
-                               + unrequested_words(org, policy, chosen)),
+                      message=text + " " + unrequested_words(org, policy, chosen),
                       rotations=chosen, refusals=refused, source=source,
                       reasons=list(findings), **common)
+
+
+def _kill_after(limit: float, deadline: Deadline) -> float:
+    """When to kill a solver child told to stop after `limit` seconds: shortly after that,
+    and never past the call's own deadline (the plan in hand stands)."""
+    return max(limit + 0.05, min(limit + _CHILD_GRACE, deadline.remaining()))
 
 
 def _keys_of(org: RotationOrg, s: C.Space, rotations: Sequence[Rotation]) -> np.ndarray:
@@ -209,7 +229,7 @@ def _mip(org: RotationOrg, policy: Policy, s: C.Space, keys: np.ndarray, fixed: 
     kind, payload = solving.run_with_deadline(C.solve_mip, (s, keys, fixed, start,
                                                             time.monotonic() + 0.85 * limit,
                                                             policy.gap_rel),
-                                              limit + 0.3)
+                                              limit + 0.1)
     if kind == "ok":
         result: dict[str, Any] = payload
         return result
@@ -240,8 +260,8 @@ def _cbc(s: C.Space, keys: np.ndarray, fixed: np.ndarray, start: np.ndarray | No
                                                                        strict=True) if c])
     warm = None if start is None else {v.name: float(x) for v, x in zip(variables, start,
                                                                          strict=True)}
-    outcome = solving.solve(problem, solver="cbc", time_limit=limit, gap_rel=gap_rel,
-                            warm_start=warm)
+    outcome = solving.solve(problem, solver="cbc", time_limit=0.9 * limit, gap_rel=gap_rel,
+                            warm_start=warm, kill_after=limit + 0.1)
     if outcome.status == "error":
         return {"status": "error", "message": outcome.message}
     if not outcome.has_solution:
