@@ -90,13 +90,15 @@ def plan_mentoring(dataset: Dataset | Organisation, options: MentoringOptions | 
         deadline.started + deadline.limit, time.monotonic() + _GREEDY_FLOOR))
     greedy_value = fixed_value + _value(prep, greedy)
     reserve = min(0.3 * options.time_limit, _FINISH_SECONDS_PER_PERSON * org.n_people)
+    status: Status
+    bound: float | None
     if not prep.mentor_ok.any() or not prep.mentee_ok.any():
-        status, bound, chosen, method, note = (
-            "optimal", 0.0, [], f"{'MILP' if prep.general else 'flow'} (no eligible pair)", "")
+        status, bound, chosen, note = "optimal", 0.0, [], ""
+        method = f"{'MILP' if prep.general else 'flow'} (no eligible pair)"
     elif not finished or deadline.remaining() - reserve < _MIN_SOLVE:
         # No time for an exact model: the greedy plan, against the bound that costs least.
-        status, bound, chosen, method = ("feasible", quick_bound(prep, flow=False), greedy,
-                                         "greedy (no time left for the exact model)")
+        status, bound, chosen = "feasible", quick_bound(prep, flow=False), greedy
+        method = "greedy (no time left for the exact model)"
         note = (f"The time limit of {deadline.limit:g} s ran out before the exact solver "
                 "could start (reading and preparing the data used it); this is the greedy "
                 "plan." if finished else
