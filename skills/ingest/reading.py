@@ -358,16 +358,18 @@ def _read_with_duckdb(item: _Input, text: str | None, plain_utf8: bool, header: 
     # (and headers with quotes) are read in Python.
     if raw[:1] in (b"\r", b"\n") or b'"' in raw[:raw.find(b"\n")]:
         return None
-    body = raw.rstrip(b"\r\n")
-    if b"\n\n" in body or b"\n\r\n" in body:
+    end = _last_line_end(raw)
+    if raw.find(b"\n\n", 0, end) >= 0 or raw.find(b"\n\r\n", 0, end) >= 0:
         if b'"' in raw:
             return None  # a blank line may sit inside a quoted value: let Python tell
         # A row of empty cells instead of each blank line keeps every row number, and empty
         # rows are skipped like blank lines.
         filler = b"\n" + separator.encode() * max(1, len(header) - 1) + b"\n"
+        body = raw[:end]
         while b"\n\n" in body or b"\n\r\n" in body:
             body = body.replace(b"\n\r\n", filler).replace(b"\n\n", filler)
         raw = body + b"\n"
+        end = len(body)
     path = item.path if (item.path is not None and raw is content) else None
     if path is None:
         path = workspace.scratch_file(raw)
@@ -375,7 +377,7 @@ def _read_with_duckdb(item: _Input, text: str | None, plain_utf8: bool, header: 
     plain = ascii_only and not raw.translate(None, _PLAIN_BYTES + separator.encode())
     sep = separator.encode()
     # Most large files (ratings) hold no space at all: one byte search settles it.
-    padded = not plain or (b" " in raw and (raw[:1] == b" " or body[-1:] == b" " or any(
+    padded = not plain or (b" " in raw and (raw[:1] == b" " or raw[end - 1:end] == b" " or any(
         pattern in raw for pattern in (b" " + sep, sep + b" ", b" \n", b"\n ", b" \r", b'" ',
                                        b' "'))))
     try:
@@ -401,6 +403,19 @@ def _read_with_duckdb(item: _Input, text: str | None, plain_utf8: bool, header: 
                                 for row, width in extra])
     return RawTable(item.name, table.columns, None, table.original_columns,
                     workspace=workspace, stored=stored, count=count)
+
+
+def _last_line_end(raw: bytes) -> int:
+    """Where the last line's text ends (trailing line breaks dropped), found a few kilobytes
+    at a time: rstrip would copy the whole of a large file for it."""
+    end = len(raw)
+    while end:
+        start = max(0, end - 4096)
+        tail = raw[start:end].rstrip(b"\r\n")
+        if tail:
+            return start + len(tail)
+        end = start
+    return 0
 
 
 # Above this size a file DuckDB refuses is not re-read in Python (memory); its error is told.

@@ -87,8 +87,14 @@ def _input_files(path: Path) -> dict[str, bytes]:
 def check_path(path: str | Path, mapping: Path | None = None) -> Incoming:
     """Validate `path` (read through a mapping TOML when given); raises DatasetError with
     every problem."""
-    dataset = parse_path(path, mapping)  # first, so a missing path is reported as a problem
-    return Incoming(dataset, digest(_input_files(Path(path))))
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # Hashing lets go of the interpreter: it runs while the files are read and checked.
+        hashed = pool.submit(lambda: digest(_input_files(Path(path))))
+        # A missing path is reported by the parse, as a problem; its hash is never asked for.
+        dataset = parse_path(path, mapping)
+        return Incoming(dataset, hashed.result())
 
 
 def check_uploads(files: Mapping[str, bytes]) -> Incoming:
