@@ -56,3 +56,16 @@ def test_largest_gaps_words_the_target(store):
     assert row["target"] == (f"{row['have']} of {row['min_people']} at ≥ {row['min_level']}")
     assert row["missing"] == row["min_people"] - row["have"]
     assert len(gaps) == int((coverage.target_gaps(store)["missing"] > 0).sum())
+
+
+@pytest.mark.parametrize("role", ["manager", "hr"])
+def test_the_caption_names_the_input_not_where_it_sat_on_the_server(app_db, role):
+    # The sample was loaded from a folder on the server; everyone who reads coverage sees
+    # the caption, so it names the folder, not the server's directories.
+    stored = Store(app_db).latest_load()
+    assert stored is not None and "/" in stored["source"]
+    app = run_overview(role)
+    assert not app.exception
+    caption = next(c.value for c in app.caption if "loaded from" in c.value)
+    assert f"loaded from {stored['source'].rsplit('/', 1)[-1]} at " in caption
+    assert stored["source"] not in caption and "/" not in caption

@@ -183,9 +183,23 @@ def stored_counts(store: Store) -> dict[str, int]:
 
 
 def latest_snapshot(store: Store) -> dict[str, Any] | None:
-    """The newest snapshot (snapshot, loaded_at, loaded_by, source, sha256, counts), if any."""
+    """The newest snapshot (snapshot, loaded_at, loaded_by, source, sha256, counts), if any.
+
+    `source` names the input's files, not where they sat on the server: a load from the
+    command line records its path, and the pages show this to everyone who reads coverage.
+    The history keeps the path for those who may read the audit trail.
+    """
     store.caller.require(Permission.READ_COVERAGE)
-    return store.latest_load()
+    load = store.latest_load()
+    if load is not None:
+        load["source"] = shown_source(str(load["source"]))
+    return load
+
+
+def shown_source(source: str) -> str:
+    """`source` with every path cut to its file or folder name ("/srv/hr/q3/people.csv,
+    /srv/hr/q3/skills.csv" reads "people.csv, skills.csv")."""
+    return ", ".join(Path(part).name or part for part in source.split(", "))
 
 
 def needs_decision(store: Store) -> pd.DataFrame:
