@@ -70,6 +70,16 @@ def main() -> None:
         print(json.dumps(one(people, time_limit=limit)), flush=True)
     for people, limit in GENERAL:
         print(json.dumps(one(people, time_limit=limit, general=True)), flush=True)
+    whole_command()
+
+
+def whole_command() -> None:
+    """Issue 13: `python -m skills plan mentoring --time-limit 1` end to end, at 5,000 and
+    20,000 people (the limit counts from the process's start; imports shown apart)."""
+    from benchmarks import commands
+
+    print("whole command, --time-limit 1 (benchmarks.commands):", flush=True)
+    commands.main(("mentoring",))
 
 
 if __name__ == "__main__":

@@ -257,6 +257,18 @@ def main() -> None:
                 size, row["method"], row["status"], _fmt(objective), _fmt(row.get("bound")),
                 "" if gap is None else f"{gap:.3%}", row.get("total_s", ""),
                 row.get("peak_mb", ""), json.dumps(notes))), flush=True)
+    whole_command()
+
+
+def whole_command() -> None:
+    """Issue 13: `python -m skills plan rotations` end to end, with --time-limit 1 at 5,000
+    and 20,000 people and with 15 s at 5,000 (the limit counts from the process's start;
+    imports shown apart)."""
+    from benchmarks import commands
+
+    print("whole command (benchmarks.commands):", flush=True)
+    commands.main(("rotations",))
+    commands.main(("rotations",), (5000,), 15.0)
 
 
 def _fmt(value: float | None) -> str:

@@ -9,12 +9,17 @@ Two networkx graphs share person nodes keyed by person_id:
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 
 from skills.organisation import PRACTITIONER_LEVEL, Organisation
+
+if TYPE_CHECKING:
+    # Imported where a graph is made: a plan from the command line draws none, and networkx
+    # costs 0.15 s of its time limit to import.
+    import networkx as nx
 
 # A spring layout of more nodes than this takes seconds and draws a hairball; callers filter.
 MAX_LAYOUT_NODES = 600
@@ -28,6 +33,8 @@ def skill_node(skill_id: str) -> str:
 def people_graph(org: Organisation, pairs: pd.DataFrame,
                  people: Iterable[str] | None = None) -> nx.DiGraph:
     """People (all, or `people` plus everyone in a pair) and mentor -> mentee edges."""
+    import networkx as nx
+
     graph = nx.DiGraph()
     wanted = set(people) if people is not None else set(org.person_ids)
     wanted |= set(pairs["mentor_id"]) | set(pairs["mentee_id"])
@@ -45,6 +52,8 @@ def people_graph(org: Organisation, pairs: pd.DataFrame,
 def skill_graph(org: Organisation, people: Iterable[str] | None = None,
                 min_level: int = PRACTITIONER_LEVEL) -> nx.Graph:
     """People and the skills they hold at `min_level` or above (organisation-wide holders)."""
+    import networkx as nx
+
     graph = nx.Graph()
     wanted = set(people) if people is not None else set(org.person_ids)
     # The practitioners (and their count, the bus factor) as skills.organisation defines them.
@@ -69,6 +78,8 @@ def skill_graph(org: Organisation, people: Iterable[str] | None = None,
 def combined_graph(org: Organisation, pairs: pd.DataFrame, people: Iterable[str] | None = None,
                    with_skills: bool = False) -> nx.Graph:
     """The people graph, and with `with_skills` the skill graph laid over it."""
+    import networkx as nx
+
     graph = nx.Graph(people_graph(org, pairs, people))
     if with_skills:
         graph = nx.compose(skill_graph(org, list(graph.nodes)), graph)
@@ -89,5 +100,7 @@ def layout(graph: nx.Graph, seed: int = 7) -> dict[str, tuple[float, float]]:
     if graph.number_of_nodes() == 0:
         return {}
     k = 1.6 / max(1.0, graph.number_of_nodes()) ** 0.5
+    import networkx as nx
+
     positions = nx.spring_layout(graph, seed=seed, k=k, iterations=60)
     return {node: (float(x), float(y)) for node, (x, y) in positions.items()}

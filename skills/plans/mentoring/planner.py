@@ -51,8 +51,9 @@ _FINISH_SECONDS_PER_PERSON = 70e-6
 # HiGHS proves the pair MILP optimal for about 12,000 pairs in 5 s and 50,000 in 13 s (two
 # cores, HiGHS 1.16); beyond this the plan is the re-solved flow against its relaxation bound.
 MAX_MILP_PAIRS = 60_000
-# The greedy plan runs for at least this long, however little time is left.
-_GREEDY_FLOOR = 0.5
+# The greedy plan may run this long past the limit (0.6 s at 20,000 people): it is the
+# answer when time runs out, so it is stopped only when something is badly wrong.
+_GREEDY_FLOOR = 2.0
 # Less than this left for an exact model, and none is started.
 _MIN_SOLVE = 0.1
 
@@ -96,8 +97,8 @@ def plan_mentoring(dataset: Dataset | Organisation, options: MentoringOptions | 
         status, bound, chosen, note = "optimal", 0.0, [], ""
         method = f"{'MILP' if prep.general else 'flow'} (no eligible pair)"
     elif not finished or deadline.remaining() - reserve < _MIN_SOLVE:
-        # No time for an exact model: the greedy plan, against the bound that costs least.
-        status, bound, chosen = "feasible", quick_bound(prep, flow=False), greedy
+        # No time for an exact model: the greedy plan, against the small flow's bound.
+        status, bound, chosen = "feasible", quick_bound(prep), greedy
         method = "greedy (no time left for the exact model)"
         note = (f"The time limit of {deadline.limit:g} s ran out before the exact solver "
                 "could start (reading and preparing the data used it); this is the greedy "
@@ -187,8 +188,8 @@ def _solve_flow(prep: Prepared, greedy: list[Triple], deadline: Deadline,
         chosen, value, method = payload
         return "optimal", value, chosen, method, ""
     status: Status = "feasible" if kind == "deadline" else "error"
-    return status, quick_bound(prep, flow=deadline.remaining() > 0), greedy, \
-        "greedy (the flow did not finish)", _stopped(kind, payload, deadline)
+    return status, quick_bound(prep), greedy, "greedy (the flow did not finish)", \
+        _stopped(kind, payload, deadline)
 
 
 def _milp_child(prep: Prepared, stop_at: float, start: list[Triple]) -> dict[str, Any]:
@@ -260,8 +261,8 @@ def _solve_general(prep: Prepared, greedy: list[Triple], deadline: Deadline,
     kind, payload = _in_child(_general_child, (prep, stop_at), deadline, reserve)
     if kind != "ok":
         status: Status = "feasible" if kind == "deadline" else "error"
-        return status, quick_bound(prep, flow=deadline.remaining() > 0), greedy, \
-            "greedy (the relaxation did not finish)", _stopped(kind, payload, deadline)
+        return status, quick_bound(prep), greedy, "greedy (the relaxation did not finish)", \
+            _stopped(kind, payload, deadline)
     bound, restricted, rounds = payload
     repaired = greedy_pairs(prep, start=restricted, stop_at=max(
         deadline.started + deadline.limit, time.monotonic() + _GREEDY_FLOOR))

@@ -276,10 +276,20 @@ def skill_weight(org: RotationOrg, skill: str, policy: Policy) -> float:
 
 def _wants(org: RotationOrg, policy: Policy) -> np.ndarray:
     """People x skills: what learning a skill is worth to a person (0 if held or not wanted)."""
+    key = ("wants", policy.critical_bonus, policy.fragile_bonus)
+    cached: np.ndarray | None = org.cache.get(key)
+    if cached is not None:
+        # `learnable` asks once per rotation: a table of 20,000 people's rotations would
+        # rebuild this 20,000 times.
+        return cached
     base = org.base
     below = ~base.practitioners()
     share = base.interest.astype(float) / MAX_INTEREST
-    return np.where(below & (base.interest > 0), share * skill_weights(org, policy)[None, :], 0.0)
+    wants = np.where(below & (base.interest > 0), share * skill_weights(org, policy)[None, :],
+                     0.0)
+    wants.setflags(write=False)
+    org.cache[key] = wants
+    return wants
 
 
 def learning_matrix(org: RotationOrg, policy: Policy) -> np.ndarray:
