@@ -202,6 +202,7 @@ def test_hiring_planner_out_of_time_returns_the_checked_greedy_plan(org_300: obj
     assert plan.status == "feasible" and plan.found and plan.source == "greedy"
     assert plan.bound is None and plan.actions
     assert "ran out before the solver could start" in plan.message
+    assert "model" not in plan.phases and "solve" in plan.phases   # not even built
     assert check_actions(org_300, options, plan.actions) == []
     solved = plan_hiring(org_300, options)
     assert solved.status in ("optimal", "feasible") and solved.objective <= plan.objective

@@ -43,7 +43,9 @@ def check_pairs(dataset: Dataset | Organisation, options: MentoringOptions,
     except MentoringInputError as error:
         return [Violation("options", str(error))]
     org = as_organisation(dataset)
-    triples = (list(zip(pairs["mentor_id"], pairs["mentee_id"], pairs["skill_id"], strict=True))
+    # Whole columns to lists: item by item, Arrow string columns cost a conversion each.
+    triples = (list(zip(pairs["mentor_id"].tolist(), pairs["mentee_id"].tolist(),
+                        pairs["skill_id"].tolist(), strict=True))
                if isinstance(pairs, pd.DataFrame) else list(pairs))
     people, skills = org.person_index, org.skill_index
     found: list[Violation] = []
