@@ -73,10 +73,10 @@ def test_process_started_is_in_the_past() -> None:
 
 def command_after_a_pause(db: Path, out: Path, planner: str, pause: float,
                           limit: float) -> tuple[int, dict[str, object], str]:
-    """`python -m skills plan PLANNER` in a process that first sleeps `pause` seconds, as
-    slow imports would: the JSON line, the exit code and standard error."""
-    argv = ["skills", "plan", planner, "--db", str(db), "--time-limit", str(limit),
-            "--out", str(out)]
+    """`python -m skills plan PLANNER` (or `export succession`) in a process that first sleeps
+    `pause` seconds, as slow imports would: the JSON line, the exit code and standard error."""
+    command = ["export", "succession"] if planner == "succession" else ["plan", planner]
+    argv = ["skills", *command, "--db", str(db), "--time-limit", str(limit), "--out", str(out)]
     code = (f"import runpy, sys, time; time.sleep({pause}); sys.argv = {argv!r}; "
             "runpy.run_module('skills', run_name='__main__')")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
@@ -119,6 +119,16 @@ def test_hiring_command_counts_from_its_start(db_300: Path, tmp_path: Path) -> N
     assert float(str(summary["seconds"])) >= 1.5
     assert summary["bound"] is None
     assert out.exists() and len(pd.read_csv(out)) > 0
+
+
+def test_succession_export_counts_from_its_start(db_300: Path, tmp_path: Path) -> None:
+    # Before: the limit ran from the analysis, and a limit used up gave no plan at all.
+    out = tmp_path / "succession.csv"
+    code, summary, _ = command_after_a_pause(db_300, out, "succession", 1.5, 1)
+    assert code == 0
+    assert summary["status"] == "feasible" and str(summary["method"]).startswith("greedy")
+    assert float(str(summary["seconds"])) >= 1.5
+    assert out.exists()
 
 
 # --- planners given a deadline that has already run out ------------------------------------------

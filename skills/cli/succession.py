@@ -36,7 +36,8 @@ def _export_succession(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_INVALID
     store = open_loaded_store(args)
-    plan = succession.analyse(store, options)
+    # The limit is the whole command's, from its start: imports and reading the store count.
+    plan = succession.analyse(store, options, started=getattr(args, "started", None))
     try:
         content = succession.export(store, fmt, plan=plan)
     except succession.SuccessionUnavailable as error:
@@ -70,5 +71,6 @@ def add_commands(commands: Any, db: argparse.ArgumentParser) -> None:
     sub.add_argument("--solver", choices=("flow", "highs"), default="flow",
                      help="exact min-cost flow (default) or the same model in HiGHS")
     sub.add_argument("--time-limit", type=float, default=30.0,
-                     help="seconds for the whole analysis (default 30)")
+                     help="seconds for the whole command from its start, reading the "
+                          "data included (default 30)")
     sub.set_defaults(handler=_export_succession)

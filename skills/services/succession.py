@@ -87,12 +87,14 @@ def learning_under_way(store: Store) -> list[PlannedLearning]:
     return hiring_service.planned_learning(store)
 
 
-def analyse(store: Store, options: SuccessionOptions | None = None) -> SuccessionPlan:
-    """The whole succession analysis, limited to what the store's caller may see."""
+def analyse(store: Store, options: SuccessionOptions | None = None,
+            started: float | None = None) -> SuccessionPlan:
+    """The whole succession analysis, limited to what the store's caller may see; the time
+    limit runs from `started` (time.monotonic: the command's start), else from this call."""
     teams = visible_teams(store.caller)
     options = options or SuccessionOptions()
     options.validate()
-    deadline = Deadline(options.time_limit)
+    deadline = Deadline(options.time_limit, started=started)
     dataset = store.dataset()
     learning = hiring_service.planned_learning(store, dataset)
     org = model.Organisation.of(dataset)

@@ -40,6 +40,7 @@ from skills.plans.succession.model import (
     Candidates,
     Departures,
     Risk,
+    SlateSolution,
     SuccessionInputError,
     SuccessionOptions,
     SuccessionPlan,
@@ -110,6 +111,13 @@ def plan_succession(org: Organisation, options: SuccessionOptions | None = None,
     greedy_objective = slate_units(cands.code[greedy], cands.short[greedy],
                                    cands.interest[greedy], cands.key[greedy],
                                    options.max_successors) / UNITS
+    if solution.status == "timeout":
+        # The baseline keeps every rule and is checked like any plan: better than none.
+        solution = SlateSolution(
+            greedy, "feasible", greedy_objective, None,
+            f"The time limit of {deadline.limit:g} s ran out before the optimiser could "
+            "finish, so these are the quick baseline's slates (checked); allow more time "
+            "for the best ones.", "greedy (no time for the optimiser)")
     slates = _slates_frame(org, key_risks, cands, solution.chosen, learning)
     per_key = pool.counts
     chosen_per_key = np.bincount(cands.key[solution.chosen], minlength=len(key_risks))
