@@ -319,10 +319,12 @@ def learning_matrix(org: RotationOrg, policy: Policy) -> np.ndarray:
     held_by = np.ascontiguousarray(base.team_holds().T)   # skills x teams
     values = np.zeros((base.n_people, base.n_teams))
     by_wanted = np.argsort(-wanted, kind="stable")
+    # A count never exceeds the skills a person wants; the smallest type that holds it.
+    counter = np.int8 if base.n_skills < 127 else np.int32
     for lo in range(0, base.n_people, _LEARNING_BLOCK):
         rows = by_wanted[lo:lo + _LEARNING_BLOCK]
         block = np.zeros((len(rows), base.n_teams))
-        count = np.zeros((len(rows), base.n_teams), dtype=np.int16)
+        count = np.zeros((len(rows), base.n_teams), dtype=counter)
         block_order, block_ranked = order[rows], ranked[rows]
         for k in range(int(wanted[rows[0]])):
             held = held_by[block_order[:, k]]               # people x teams
