@@ -534,7 +534,18 @@ class Store:
 
     def dataset(self) -> Dataset:
         """The stored organisation as frames, for the planners."""
-        tables = {name: self.read(name) for name in ("people", "skills", "ratings", "targets")}
+        tables = {name: self.read(name) for name in ("people", "skills", "targets")}
+        # The ratings (830,000 rows at 20,000 people) come through Arrow: the very frame `read`
+        # gives (dates as datetime64[us] too), in 0.15 s instead of 0.4 s of a planner's time
+        # limit. (The read cache would copy them on every hit anyway.)
+        with self._cursor() as cursor:
+            arrow = cursor.sql(bind("ratings", {})[0]).to_arrow_table()
+        dated = arrow.schema.get_field_index("assessed_on")
+        if dated >= 0:
+            arrow = arrow.set_column(dated, "assessed_on",
+                                     arrow.column(dated).cast(pa.timestamp("us")))
+        # (No rows: `read` types the empty text columns its own way.)
+        tables["ratings"] = arrow.to_pandas() if arrow.num_rows else self.read("ratings")
         # Requests waiting for a decision (their person, team or skill is gone) sit out.
         return Dataset(**tables, requests=self.read("planning_requests"))
 

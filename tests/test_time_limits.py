@@ -216,3 +216,13 @@ def test_hiring_planner_out_of_time_returns_the_checked_greedy_plan(org_300: obj
     assert check_actions(org_300, options, plan.actions) == []
     solved = plan_hiring(org_300, options)
     assert solved.status in ("optimal", "feasible") and solved.objective <= plan.objective
+
+
+def test_the_planners_read_of_the_ratings_is_the_frame_read_gives(db_300: Path) -> None:
+    # Store.dataset reads the ratings through Arrow (a planner's limit counts the read); the
+    # frame is the same as `read` gives, dtypes and dates included.
+    store = Store(db_300)
+    try:
+        pd.testing.assert_frame_equal(store.dataset().ratings, store.read("ratings"))
+    finally:
+        store.close()
