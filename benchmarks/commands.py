@@ -81,8 +81,12 @@ def main(planners: tuple[str, ...] = PLANNERS, sizes: tuple[int, ...] = SIZES,
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("planners", nargs="*", default=list(PLANNERS), choices=PLANNERS)
+    parser.add_argument("planners", nargs="*", help=", ".join(PLANNERS) + " (default: all)")
     parser.add_argument("--people", default=",".join(map(str, SIZES)))
     parser.add_argument("--limit", type=float, default=1.0)
     args = parser.parse_args()
-    main(tuple(args.planners), tuple(int(p) for p in args.people.split(",")), args.limit)
+    unknown = set(args.planners) - set(PLANNERS)
+    if unknown:
+        parser.error(f"unknown planner(s): {', '.join(sorted(unknown))}")
+    main(tuple(args.planners or PLANNERS), tuple(int(p) for p in args.people.split(",")),
+         args.limit)
