@@ -165,6 +165,18 @@ def test_row_numbers_after_blank_lines_and_multiline_cells():
     assert (problem.row, problem.column) == (4, "discipline")
 
 
+@pytest.mark.parametrize("ending", ["\n", "\r\n", ""])
+def test_row_numbers_after_a_cell_that_spans_lines(ending):
+    # More lines than rows, and no blank line: DuckDB reads it, and a row is a record.
+    people = (f'person_id,name,team,discipline{ending or chr(10)}1,"Ana{chr(10)}Souza",Serving,'
+              f'sre{ending or chr(10)}2,Bo,Serving,legal{ending}')
+    with pytest.raises(DatasetError) as raised:
+        parse_uploads({"people.csv": people.encode(), "skills.csv": SKILLS.encode(),
+                       "ratings.csv": b"person_id,skill_id,level\n1,ir,2\n"})
+    [problem] = raised.value.problems
+    assert (problem.row, problem.column) == (3, "discipline")
+
+
 def test_ids_from_names_keep_their_letters_and_repeat_fast():
     rows = "".join(f"Léa Fontaine,Serving,sre,{i % 5}\n" for i in range(3000))
     dataset = parse_uploads({"matrix.csv": ("name,team,discipline,CI/CD\n" + rows).encode()})

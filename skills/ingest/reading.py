@@ -11,6 +11,7 @@ Every file is measured against `skills.ingest.limits` before it is parsed.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
@@ -334,7 +335,8 @@ def _read_text(item: _Input, workspace: Workspace, limits: Limits
     if lines > limits.max_rows + 1:
         raise DatasetError([Problem(name, f"has about {lines:,} rows, more than an import "
                                           f"takes {limits.advice('max_rows')}")])
-    table = _read_with_duckdb(item, text, plain_utf8, header, separator, workspace, limits)
+    table = _read_with_duckdb(item, text, plain_utf8, header, separator, workspace, limits,
+                              lines)
     if table is None:
         if text is None:
             text, warning = decode(name, content)
@@ -347,8 +349,10 @@ _PLAIN_BYTES = bytes(range(0x20, 0x7F)) + b"\n\r"
 
 
 def _read_with_duckdb(item: _Input, text: str | None, plain_utf8: bool, header: list[str],
-                      separator: str, workspace: Workspace, limits: Limits) -> RawTable | None:
-    """The table DuckDB reads, or None when the file is not plain CSV DuckDB can number."""
+                      separator: str, workspace: Workspace, limits: Limits,
+                      line_breaks: int) -> RawTable | None:
+    """The table DuckDB reads, or None when the file is not plain CSV DuckDB can number.
+    `line_breaks` is how many the file holds (the same in its text and in `raw`)."""
     content = item.content
     if plain_utf8:
         raw = content[3:] if content.startswith(b"\xef\xbb\xbf") else content
@@ -359,17 +363,40 @@ def _read_with_duckdb(item: _Input, text: str | None, plain_utf8: bool, header: 
     if raw[:1] in (b"\r", b"\n") or b'"' in raw[:raw.find(b"\n")]:
         return None
     end = _last_line_end(raw)
-    if raw.find(b"\n\n", 0, end) >= 0 or raw.find(b"\n\r\n", 0, end) >= 0:
+    # Most files have one row per line: when DuckDB read as many rows as there are lines, no
+    # line was blank and no cell spans lines, which searching a large file for blank lines
+    # (a look at every line break) would only have confirmed.
+    with contextlib.suppress(duckdb.Error):
+        read = _load_csv(item, content, raw, end, header, separator, workspace, limits)
+        if read[1] + 1 == line_breaks - raw.count(b"\n", end) + 1:
+            return _raw_table(item, header, read, workspace, limits)
+        workspace.release(read[0])
+    body = raw[:end]
+    if b"\n\n" in body or b"\n\r\n" in body:
         if b'"' in raw:
             return None  # a blank line may sit inside a quoted value: let Python tell
         # A row of empty cells instead of each blank line keeps every row number, and empty
         # rows are skipped like blank lines.
         filler = b"\n" + separator.encode() * max(1, len(header) - 1) + b"\n"
-        body = raw[:end]
         while b"\n\n" in body or b"\n\r\n" in body:
             body = body.replace(b"\n\r\n", filler).replace(b"\n\n", filler)
         raw = body + b"\n"
         end = len(body)
+    try:
+        read = _load_csv(item, content, raw, end, header, separator, workspace, limits)
+    except duckdb.Error as error:
+        if len(raw) > _PYTHON_READER_BYTES:
+            # Python's csv module would hold a big file's every cell at once: say what DuckDB
+            # found instead.
+            raise DatasetError([_duckdb_problem(item.name, str(error), len(header))]) from None
+        return None
+    return _raw_table(item, header, read, workspace, limits)
+
+
+def _load_csv(item: _Input, content: bytes, raw: bytes, end: int, header: list[str],
+              separator: str, workspace: Workspace, limits: Limits) -> tuple[str, int]:
+    """`raw` (the file's bytes, or what stands for them) in the workspace: (table, rows).
+    Raises duckdb.Error when DuckDB cannot read it as plain CSV."""
     path = item.path if (item.path is not None and raw is content) else None
     if path is None:
         path = workspace.scratch_file(raw)
@@ -380,19 +407,15 @@ def _read_with_duckdb(item: _Input, text: str | None, plain_utf8: bool, header: 
     padded = not plain or (b" " in raw and (raw[:1] == b" " or raw[end - 1:end] == b" " or any(
         pattern in raw for pattern in (b" " + sep, sep + b" ", b" \n", b"\n ", b" \r", b'" ',
                                        b' "'))))
-    try:
-        # No line longer than a cell may be means no cell too long; a longer line sends the
-        # file to the Python reader, which measures every cell.
-        stored, count = workspace.load_csv(path, len(header), separator, plain=plain,
-                                           nfc=not ascii_only,
-                                           max_line_bytes=limits.max_cell_chars,
-                                           padded=padded)
-    except duckdb.Error as error:
-        if len(raw) > _PYTHON_READER_BYTES:
-            # Python's csv module would hold a big file's every cell at once: say what DuckDB
-            # found instead.
-            raise DatasetError([_duckdb_problem(item.name, str(error), len(header))]) from None
-        return None
+    # No line longer than a cell may be means no cell too long; a longer line sends the file
+    # to the Python reader, which measures every cell.
+    return workspace.load_csv(path, len(header), separator, plain=plain, nfc=not ascii_only,
+                              max_line_bytes=limits.max_cell_chars, padded=padded)
+
+
+def _raw_table(item: _Input, header: list[str], read: tuple[str, int], workspace: Workspace,
+               limits: Limits) -> RawTable:
+    stored, count = read
     header_cells = [normalise_text(cell) for cell in header]
     table = _header(item.name, header_cells)
     if len(table.columns) < len(header):
