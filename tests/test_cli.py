@@ -39,6 +39,20 @@ def test_load_then_coverage_json(tmp_path):
     assert report["overview"]["people"] == 120
 
 
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path):
+    # `python -m skills coverage | head -c 100`: the reader closes the pipe after a few bytes.
+    db = tmp_path / "cli.duckdb"
+    assert run("load", str(SAMPLE_DIR), "--db", str(db)).returncode == 0
+    child = subprocess.Popen([sys.executable, "-m", "skills", "coverage", "--db", str(db)],
+                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.read(100)
+    child.stdout.close()
+    errors = child.stderr.read().decode()
+    assert child.wait(timeout=60) == 141
+    assert "Traceback" not in errors and "BrokenPipe" not in errors, errors
+
+
 def test_coverage_csv_tables(tmp_path):
     db = tmp_path / "cli.duckdb"
     assert run("load", str(SAMPLE_DIR), "--db", str(db)).returncode == 0

@@ -35,6 +35,7 @@ EXIT_INFEASIBLE = 3
 EXIT_TIMEOUT = 4
 EXIT_BUSY = 6
 EXIT_DISK_FULL = 7
+EXIT_BROKEN_PIPE = 141  # what a shell reports for a writer its reader stopped (128 + SIGPIPE)
 
 Handler = Callable[[argparse.Namespace], int]
 # Planner modules add their subcommands here (see `register_plan`), so this file stays small.
@@ -120,6 +121,11 @@ def main(argv: Sequence[str] | None = None, *, started: float | None = None) -> 
     args.started = started
     try:
         return int(args.handler(args))
+    except BrokenPipeError:
+        # The reader went away (`… | head`): nothing more to say, and no traceback. Output
+        # still buffered would fail again at exit, so it goes nowhere.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except DatasetError as error:
         print(str(error), file=sys.stderr)
         return EXIT_INVALID
