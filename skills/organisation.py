@@ -243,8 +243,15 @@ class Organisation:
         return np.bincount(self.team_code, minlength=self.n_teams)
 
     def members(self, team: int) -> np.ndarray:
-        """Indexes of the people in team code `team`."""
-        return np.flatnonzero(self.team_code == team)
+        """Indexes of the people in team code `team`, in order."""
+        return self._members_by_team[team]
+
+    @cached_property
+    def _members_by_team(self) -> list[np.ndarray]:
+        # One stable sort instead of a pass over everyone per team (740 teams, 20,000 people).
+        order = np.argsort(self.team_code, kind="stable")
+        starts = np.searchsorted(self.team_code[order], np.arange(self.n_teams + 1))
+        return [order[starts[t]:starts[t + 1]] for t in range(self.n_teams)]
 
     def level_of(self, person_id: str, skill_id: str) -> int:
         i, s = self.person_index.get(person_id), self.skill_index.get(skill_id)

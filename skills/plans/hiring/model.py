@@ -342,15 +342,22 @@ def _move_classes(options: HiringOptions, org: Organisation, source_teams: list[
                              dtype=np.int64)
         own_level = np.array([targets[i].min_level for i in own], dtype=np.int64)
         counts_now = org.level[np.ix_(members, own_skill)] >= own_level[None, :]
-        for row, i in enumerate(members):
-            hit = np.flatnonzero(helps[row])
-            if not len(hit):
-                continue
-            counts = tuple(int(own[j]) for j in np.flatnonzero(counts_now[row]))
+        # Each member's hits and own targets as lists, from one nonzero per team (row-major,
+        # so by member and then target, as a per-member flatnonzero gives them: that took
+        # 0.3 s at 20,000 people).
+        hits: dict[int, list[int]] = defaultdict(list)
+        for row, j in zip(*(x.tolist() for x in np.nonzero(helps)), strict=True):
+            hits[row].append(j)
+        counted: dict[int, list[int]] = defaultdict(list)
+        for row, j in zip(*(x.tolist() for x in np.nonzero(counts_now)), strict=True):
+            counted[row].append(int(own[j]))
+        for row, hit in hits.items():
+            i = members[row]
+            counts = tuple(counted.get(row, ()))
             if any(targets[j].have <= targets[j].min_people for j in counts):
                 continue  # their team would drop below a target: they can never move
             covered: dict[str, list[int]] = defaultdict(list)
-            for j in hit.tolist():
+            for j in hit:
                 covered[unmet[j].team].append(unmet[j].index)
             shape = tuple(sorted((b, tuple(sorted(c))) for b, c in covered.items()))
             classes[(source, counts, shape)].append(str(org.person_ids[i]))
