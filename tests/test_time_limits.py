@@ -226,3 +226,13 @@ def test_the_planners_read_of_the_ratings_is_the_frame_read_gives(db_300: Path) 
         pd.testing.assert_frame_equal(store.dataset().ratings, store.read("ratings"))
     finally:
         store.close()
+
+
+def test_a_what_if_scenario_counts_its_callers_start(org_300: object) -> None:
+    # The hiring page's scenarios: the limit counts what the service read before planning.
+    from skills.plans.hiring import scenarios
+
+    result = scenarios.run_scenario(org_300, scenarios.Scenario(), time_limit=5,
+                                    started=run_out())
+    assert result.plan.found and result.plan.source == "greedy"
+    assert "ran out before the solver could start" in result.plan.message

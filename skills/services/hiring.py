@@ -170,12 +170,14 @@ def plan_with_learning(store: Store, options: HiringOptions, use_learning: bool 
 def scenario_with_learning(store: Store, scenario: Scenario, time_limit: float = 10.0,
                            solver: str = "highs", use_learning: bool = True
                            ) -> tuple[ScenarioResult, list[str]]:
-    """A what-if scenario planned from what the store holds, counting learning under way."""
+    """A what-if scenario planned from what the store holds, counting learning under way;
+    its time limit counts reading the store."""
+    started = time.monotonic()
     store.caller.require(Permission.PLAN)
     dataset, learners, lines = _with_learning(store, store.dataset(), scenario.horizon,
                                               use_learning)
     return run_scenario(dataset, scenario, time_limit=time_limit, solver=solver,
-                        learners=learners), lines
+                        learners=learners, started=started), lines
 
 
 

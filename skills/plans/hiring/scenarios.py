@@ -175,16 +175,17 @@ class ScenarioResult:
 
 
 def run_scenario(dataset: Dataset, scenario: Scenario, time_limit: float = 10.0,
-                 solver: str = "highs", learners: frozenset[str] = frozenset()
-                 ) -> ScenarioResult:
+                 solver: str = "highs", learners: frozenset[str] = frozenset(),
+                 started: float | None = None) -> ScenarioResult:
     """Apply the scenario and plan it; infeasible and timed-out plans come back explained.
 
     `dataset` may already include planned learning (skills.growth.with_learning);
-    `learners` are then the people doing it, whom the plan grows in nothing else.
+    `learners` are then the people doing it, whom the plan grows in nothing else. The time
+    limit runs from `started` (time.monotonic: when the caller began), else from this call.
     """
     changed = scenario.apply(dataset)
     plan = plan_hiring(changed, scenario.options(time_limit=time_limit, solver=solver,
-                                                 learners=learners))
+                                                 learners=learners), started=started)
     return ScenarioResult(scenario, plan, coverage_after(changed, plan.actions),
                           bus_factor_after(changed, plan.actions), scenario.describe(dataset))
 
