@@ -297,12 +297,16 @@ def initial_keys(org: RotationOrg, policy: Policy, s: Space,
     """Every request triple, each person's best few hosts by learning, and the commitments."""
     keys = [s.option_key]
     if s.unrequested and policy.candidate_hosts > 0 and s.allowed.any():
-        masked = np.where(s.allowed & (s.value > 0), s.value, -np.inf)
+        # Negated in place of a masked copy and its negation (three passes over people x
+        # teams at 20,000 people and 740 teams); the values argpartition sees are the same.
+        ok = s.allowed & (s.value > 0)
+        negated = np.full(s.value.shape, np.inf)
+        np.negative(s.value, out=negated, where=ok)
         count = min(policy.candidate_hosts, s.teams)
-        best = np.argpartition(-masked, count - 1, axis=1)[:, :count]
+        best = np.argpartition(negated, count - 1, axis=1)[:, :count]
         person = np.repeat(np.arange(s.people), count)
         host = best.ravel()
-        good = np.isfinite(masked[person, host])
+        good = np.isfinite(negated[person, host])
         person, host = person[good], host[good]
         for q in range(1, s.quarters + 1):
             keys.append(s.key(person, host, np.full(len(person), q)))
