@@ -101,9 +101,9 @@ _PLURAL = {"requests": "rotation requests"}
 
 
 def describe_counts(counts: dict[str, int]) -> str:
-    """'2 people, 1 team, 1 skill, …' in words a user reads."""
+    """'2 people, 1 team, 3,568 ratings, …' in words a user reads."""
     return ", ".join(
-        f"{n} {_SINGULAR[k] if n == 1 else _PLURAL.get(k, k)}" for k, n in counts.items()
+        f"{n:,} {_SINGULAR[k] if n == 1 else _PLURAL.get(k, k)}" for k, n in counts.items()
     )
 
 

@@ -400,3 +400,15 @@ def _folder_of(folder: Path, people: list[list[str]]) -> Path:
         (folder / f"{name}.csv").write_text("\n".join(",".join(map(str, r)) for r in rows)
                                            + "\n", encoding="utf-8")
     return folder
+
+
+def test_stored_counts_read_with_thousands_separators(app_db):
+    # The sample's 3,568 ratings read "3568 ratings" beside "120 people".
+    store = _stored(app_db)
+    try:
+        ratings = store.counts()["ratings"]
+    finally:
+        store.close()
+    assert ratings >= 1000
+    [line] = [m.value for m in data_page().markdown if m.value.startswith("Stored now:")]
+    assert f"{ratings:,} ratings" in line and f"{ratings} ratings" not in line
