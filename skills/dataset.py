@@ -107,6 +107,16 @@ def describe_counts(counts: dict[str, int]) -> str:
     )
 
 
+def shown_source(source: str) -> str:
+    """A dataset's `source` as people read it: every path cut to its file or folder name
+    ("/srv/hr/q3/people.csv, /srv/hr/q3/skills.csv" reads "people.csv, skills.csv"). A load
+    from the command line records its path; where the files sat on the server is for the
+    audit trail, not for everyone who reads coverage or their own requests."""
+    from pathlib import PurePath
+
+    return ", ".join(PurePath(part).name or part for part in source.split(", "))
+
+
 def empty_table(name: str) -> pd.DataFrame:
     import pandas as pd
 

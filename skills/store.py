@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 from skills import readcache
 from skills.access import SYSTEM, Caller, Permission
-from skills.dataset import TABLE_COLUMNS, Dataset
+from skills.dataset import TABLE_COLUMNS, Dataset, shown_source
 
 ROOT = Path(__file__).resolve().parent.parent
 SQL_DIR = ROOT / "sql"
@@ -465,7 +465,7 @@ class Store:
             snapshot = int(cursor.execute(sql_text("next_snapshot")).fetchall()[0][0])
             self.execute(cursor, "replace_matrix")
             self.execute(cursor, "file_request_events", changed_by=who,
-                         source=dataset.source, snapshot=snapshot)
+                         source=shown_source(dataset.source), snapshot=snapshot)
             self.execute(cursor, "merge_file_requests")
             self.execute(cursor, "record_snapshot", snapshot=snapshot, loaded_by=who,
                          source=dataset.source, sha256=sha256, requests=dataset.count("requests"),

@@ -149,7 +149,9 @@ def test_a_files_requests_add_or_update_and_never_delete_app_filed_ones(store: S
     pd.testing.assert_frame_equal(_plain(before.loc[untouched]), _plain(after.loc[untouched]))
     notes = RS.request_history(store, "R001")["note"].tolist()
     assert notes[-1].startswith("Updated from ") and "(snapshot 2)" in notes[-1]
-    assert RS.request_history(store, "R050")["note"].iloc[-1].startswith("Filed in ")
+    assert RS.request_history(store, "R050")["note"].iloc[-1] == "Filed in q2 (snapshot 2)"
+    # The engineer reads where the request came from, not the server's folders.
+    assert str(tmp_path) not in " ".join(notes)
     # The next app-filed id is above every id the file brought too.
     again = RS.file_request(engineer, person_id="P010", host_team="Governance", skill_id=None,
                             earliest_quarter=3, latest_quarter=4, priority=1)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from skills.access import Permission
-from skills.dataset import TABLE_COLUMNS, Dataset, describe_counts
+from skills.dataset import TABLE_COLUMNS, Dataset, describe_counts, shown_source
 from skills.ingest import mapping as mappings
 from skills.ingest.loading import parse_path
 from skills.ingest.loading import parse_uploads as _parse_uploads
@@ -194,12 +194,6 @@ def latest_snapshot(store: Store) -> dict[str, Any] | None:
     if load is not None:
         load["source"] = shown_source(str(load["source"]))
     return load
-
-
-def shown_source(source: str) -> str:
-    """`source` with every path cut to its file or folder name ("/srv/hr/q3/people.csv,
-    /srv/hr/q3/skills.csv" reads "people.csv, skills.csv")."""
-    return ", ".join(Path(part).name or part for part in source.split(", "))
 
 
 def needs_decision(store: Store) -> pd.DataFrame:
