@@ -3,7 +3,7 @@
 import streamlit as st
 
 from pages._shared import run_guarded, sign_in
-from skills.services.session import Permission
+from skills.services.session import Permission, keep_modules_out_of_collections
 
 st.set_page_config(page_title="crosstrain", page_icon=":material/swap_horiz:", layout="wide")
 
@@ -50,3 +50,5 @@ def main() -> None:
 
 
 run_guarded(main)
+# After the run, before Streamlit's own collection: see the function for why.
+keep_modules_out_of_collections()

@@ -119,8 +119,14 @@ def prepare_data(folder: Path, people: int) -> Path:
     return out
 
 
-def start_server(folder: Path, data: Path, options: tuple[str, ...] = ()) -> Server:
-    """`streamlit run app.py` on its own database; `options` are more `--name value` pairs."""
+PROBE = Path(__file__).resolve().parent / "memprobe"
+
+
+def start_server(folder: Path, data: Path, options: tuple[str, ...] = (),
+                 probe: Path | None = None) -> Server:
+    """`streamlit run app.py` on its own database; `options` are more `--name value` pairs.
+    With `probe`, the server writes what its memory is made of to that file every few seconds
+    (benchmarks/memprobe/sitecustomize.py)."""
     db = folder / "crosstrain.duckdb"
     loaded = subprocess.run([sys.executable, "-m", "skills", "load", str(data), "--db", str(db)],
                             cwd=ROOT, capture_output=True, text=True, timeout=600)
@@ -135,6 +141,9 @@ def start_server(folder: Path, data: Path, options: tuple[str, ...] = ()) -> Ser
     # 15 s, 650 MB after 5 min) where with two arenas it levels off at about 430 MB.
     env.setdefault("MALLOC_ARENA_MAX", "2")
     env.pop("CROSSTRAIN_DEMO_IDENTITY", None)  # sessions choose their own demo identity
+    if probe is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, (str(PROBE), env.get("PYTHONPATH"))))
+        env["CROSSTRAIN_MEMPROBE"] = str(probe)
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
@@ -439,10 +448,22 @@ async def protocol_sign_in(url: str, role: str, stage: int, results: Results) ->
 
 
 async def protocol_engineer(session: Any, stage: int, name: str, n: int, results: Results,
-                            pace: Pace) -> None:
+                            pace: Pace, open_requests: int | None = None,
+                            mine: list[str] | None = None) -> None:
+    """Browse, then file a request. With `open_requests`, a session that already has that
+    many of its own requests open first withdraws the oldest, as a person who changed their
+    mind: every engineer session is the one demo engineer, so without it that person's open
+    requests grow by one a round (60 in ten minutes), which no organisation has."""
+    mine = [] if mine is None else mine
     for title, step in (("Overview", "overview"), ("Coverage explorer", "coverage"),
                         ("Rotation requests", "requests page")):
         await _step(session, stage, step, results, pace, session.navigate(title))
+    while open_requests is not None and len(mine) >= max(1, open_requests):
+        oldest = mine.pop(0)
+        button = session.button_with_key(f"rr-withdraw-{oldest}")
+        if button is None:
+            continue  # decided meanwhile (a plan proposed or approved it): no longer open
+        await _step(session, stage, "withdraw", results, pace, session.click(button))
     note = f"{NOTE_TAG} {name} {n}"
     await pace.pause()
     session.set("Note for the manager", note)
@@ -452,6 +473,7 @@ async def protocol_engineer(session: Any, stage: int, name: str, n: int, results
     found = re.search(r"R\d+", filed) if filed else None
     if found:
         results.filed.append(found.group(0))
+        mine.append(found.group(0))
     else:
         results.errors.append(f"file request ({note}): no confirmation shown; alerts "
                               f"{session.alerts()[:4]}")
@@ -518,15 +540,18 @@ async def protocol_manager(session: Any, stage: int, results: Results, pace: Pac
 
 
 async def protocol_session(session: Any, role: str, name: str, stage: int, stop_at: float,
-                           results: Results, pace: Pace, long_solve: bool = False) -> None:
+                           results: Results, pace: Pace, long_solve: bool = False,
+                           open_requests: int | None = None) -> None:
     if session is None:
         return
+    mine: list[str] = []
     try:
         n = 0
         while time.monotonic() < stop_at:
             n += 1
             if role == "engineer":
-                await protocol_engineer(session, stage, name, n, results, pace)
+                await protocol_engineer(session, stage, name, n, results, pace, open_requests,
+                                        mine)
             else:
                 await protocol_manager(session, stage, results, pace, approve=not long_solve)
     except StageOver:
@@ -539,7 +564,7 @@ async def protocol_session(session: Any, role: str, name: str, stage: int, stop_
 
 async def drive_protocol(server: Server, stages: list[int], stage_seconds: float,
                          results: Results, long_solve: bool = True, warm_up: bool = True,
-                         think: float = 2.0) -> None:
+                         think: float = 2.0, open_requests: int | None = None) -> None:
     pace = Pace(think)
     if warm_up:
         # The first visitors of a fresh server import every module; the stages start warm.
@@ -554,7 +579,7 @@ async def drive_protocol(server: Server, stages: list[int], stage_seconds: float
         pace.until = stop_at
         await asyncio.gather(*(
             protocol_session(session, role, name, stage, stop_at, results, pace,
-                             long_solve=name.endswith("solver"))
+                             long_solve=name.endswith("solver"), open_requests=open_requests)
             for session, role, name in zip(opened, roles, names, strict=True)))
         print(f"stage {stage}: done, server {server.stats()}", flush=True)
 
@@ -571,12 +596,12 @@ def stage_roles(stage: int, long_solve: bool) -> tuple[list[str], list[str]]:
 
 async def drive(server: Server, stages: list[int], stage_seconds: float, results: Results,
                 long_solve: bool = True, warm_up: bool = True, think: float = 2.0,
-                browser: bool = False) -> None:
+                browser: bool = False, open_requests: int | None = None) -> None:
     if browser:
         await drive_browser(server, stages, stage_seconds, results, long_solve, warm_up)
     else:
         await drive_protocol(server, stages, stage_seconds, results, long_solve, warm_up,
-                             think)
+                             think, open_requests)
 
 
 # ------------------------------------------------------------------------------ reporting
@@ -683,6 +708,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="drive Chromium through Playwright instead of the protocol")
     parser.add_argument("--streamlit-option", action="append", default=[], metavar="NAME=VALUE",
                         help="serve with another Streamlit option, e.g. runner.postScriptGC=false")
+    parser.add_argument("--probe", type=Path, metavar="FILE",
+                        help="the server writes what its memory is made of to FILE (JSON lines)")
+    parser.add_argument("--open-requests", type=int, metavar="N",
+                        help="an engineer session withdraws its oldest request before filing "
+                             "one more than N (default: never)")
     parser.add_argument("--store-cost", action="store_true",
                         help="only measure what opening the file per query costs")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
@@ -697,7 +727,7 @@ def main(argv: list[str] | None = None) -> int:
         data = prepare_data(Path(folder), args.people)
         options = tuple(part for option in args.streamlit_option
                         for part in (f"--{option.split('=', 1)[0]}", option.split("=", 1)[1]))
-        server = start_server(Path(folder), data, options)
+        server = start_server(Path(folder), data, options, probe=args.probe)
         stop = threading.Event()
         threads = [threading.Thread(target=cron_imports, daemon=True,
                                     args=(data, server.db, args.import_every, stop, results)),
@@ -709,7 +739,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"driver: {'Chromium' if args.browser else 'websocket protocol'}, think "
                   f"{args.think} s, load average {os.getloadavg()}", flush=True)
             asyncio.run(drive(server, stages, args.stage_seconds, results, think=args.think,
-                              browser=args.browser))
+                              browser=args.browser, open_requests=args.open_requests))
         finally:
             stop.set()
             for thread in threads:

@@ -323,9 +323,18 @@ class Session:
             raise ProtocolError(f"{widget.label!r} is in a form: set it, then click submit")
         return await self.rerun(timeout=timeout)
 
-    async def click(self, label: str | re.Pattern[str], timeout: float | None = None) -> float:
+    def button_with_key(self, key: str) -> Widget | None:
+        """The button a page made with `key=` (Streamlit ends the element id with it), if
+        shown: for rows of identical buttons ("Withdraw" on every request)."""
+        for widget in self.widgets("button"):
+            if widget.id.endswith(f"-{key}"):
+                return widget
+        return None
+
+    async def click(self, label: str | re.Pattern[str] | Widget,
+                    timeout: float | None = None) -> float:
         """Press a button (or a form's submit button, which sends the form's values)."""
-        button = self.widget(label, "button")
+        button = label if isinstance(label, Widget) else self.widget(label, "button")
         if button.proto.disabled:
             raise ProtocolError(f"the button {button.label!r} is disabled")
         seconds = await self.rerun(triggers=[WidgetState(id=button.id, trigger_value=True)],

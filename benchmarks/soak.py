@@ -92,7 +92,9 @@ def _median(values: list[float]) -> float:
 
 def soak(minutes: float, sessions: int, people: int, import_every: float,
          warm_up: float | None = None, think: float = 2.0, browser: bool = False,
-         hard_limit: float | None = None) -> tuple[Results, Verdict, list[str]]:
+         hard_limit: float | None = None, probe: Path | None = None,
+         options: tuple[str, ...] = (),
+         open_requests: int | None = None) -> tuple[Results, Verdict, list[str]]:
     """Run the mix; the results, the soak verdict and the load's own failures. The sessions
     are cancelled after `hard_limit` seconds (default: the duration plus five minutes), which
     is then a failure."""
@@ -104,7 +106,7 @@ def soak(minutes: float, sessions: int, people: int, import_every: float,
     results = Results()
     with tempfile.TemporaryDirectory(prefix="crosstrain-soak-") as folder:
         data = prepare_data(Path(folder), people)
-        server = start_server(Path(folder), data)
+        server = start_server(Path(folder), data, options, probe=probe)
         stop = threading.Event()
         threads = [threading.Thread(target=cron_imports, daemon=True,
                                     args=(data, server.db, import_every, stop, results)),
@@ -116,7 +118,8 @@ def soak(minutes: float, sessions: int, people: int, import_every: float,
                 thread.start()
             try:
                 asyncio.run(asyncio.wait_for(
-                    drive(server, [sessions], seconds, results, think=think, browser=browser),
+                    drive(server, [sessions], seconds, results, think=think, browser=browser,
+                          open_requests=open_requests),
                     timeout=hard_limit))
             except TimeoutError:
                 results.errors.append(f"the sessions were still running after {hard_limit:.0f}"
@@ -161,10 +164,20 @@ def main(argv: list[str] | None = None) -> int:
                         help="mean seconds a session waits between steps (0: none)")
     parser.add_argument("--browser", action="store_true",
                         help="drive Chromium through Playwright instead of the protocol")
+    parser.add_argument("--probe", type=Path, metavar="FILE",
+                        help="the server writes what its memory is made of to FILE (JSON lines)")
+    parser.add_argument("--streamlit-option", action="append", default=[], metavar="NAME=VALUE",
+                        help="serve with another Streamlit option, e.g. runner.postScriptGC=false")
+    parser.add_argument("--open-requests", type=int, metavar="N",
+                        help="an engineer session withdraws its oldest request before filing "
+                             "one more than N (default: never)")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    options = tuple(part for option in args.streamlit_option
+                    for part in (f"--{option.split('=', 1)[0]}", option.split("=", 1)[1]))
     _, verdict, load_failures = soak(args.minutes, args.sessions, args.people,
                                      args.import_every, think=args.think,
-                                     browser=args.browser)
+                                     browser=args.browser, probe=args.probe, options=options,
+                                     open_requests=args.open_requests)
     failures = verdict.failures + load_failures
     print("PASS" if not failures else "FAIL:\n  " + "\n  ".join(failures), flush=True)
     return 0 if not failures else 1

@@ -3,7 +3,7 @@ import streamlit as st
 
 from pages._shared import caller, store
 from skills import figures
-from skills.services import coverage, data
+from skills.services import charts, coverage, data
 from skills.services.session import Permission
 
 GAP_WIDTHS = {"team": ("Team", 155), "skill_name": ("Skill", 170),
@@ -73,8 +73,9 @@ with right:
                                   else st.column_config.TextColumn)(label, width=width)
                          for column, (label, width) in GAP_WIDTHS.items()})
 
-st.plotly_chart(figures.bus_factor_figure(coverage.skill_coverage(current), critical_only=True),
-                width="stretch")
+st.plotly_chart(charts.chart(figures.bus_factor_figure, coverage.skill_coverage(current),
+                             critical_only=True), width="stretch")
 
 st.subheader("Since the first load")
-st.plotly_chart(figures.trend_figure(data.trend(current)), width="stretch", key="trend")
+st.plotly_chart(charts.chart(figures.trend_figure, data.trend(current)), width="stretch",
+                key="trend")

@@ -2,7 +2,7 @@ import streamlit as st
 
 from pages._shared import caller, scope_filters, store
 from skills import figures
-from skills.services import coverage
+from skills.services import charts, coverage
 from skills.services.exports import csv_download
 from skills.services.session import Permission
 
@@ -47,7 +47,7 @@ with heatmap:
                     "People's own levels are for them, their managers and HR.",
                     icon=":material/groups:")
         # Blocks of teams, each with its skill labels, so no row is a screen from them.
-        for number, figure in enumerate(figures.team_skill_heatmaps(view.frame)):
+        for number, figure in enumerate(charts.chart(figures.team_skill_heatmaps, view.frame)):
             st.plotly_chart(figure, width="stretch", key=f"heatmap-teams-{number}",
                             config={"displayModeBar": False})
         drill = st.selectbox("Team to see person by person", drillable,
@@ -56,14 +56,16 @@ with heatmap:
         if drill:
             matrix = coverage.ratings_matrix(current, coverage.scope([drill],
                                                                      within.disciplines))
-            for number, (caption, figure) in enumerate(figures.skills_heatmaps(matrix)):
+            for number, (caption, figure) in enumerate(charts.chart(figures.skills_heatmaps,
+                                                                    matrix)):
                 st.markdown(f"**{caption}**")
                 st.plotly_chart(figure, width="stretch", key=f"heatmap-drill-figure-{number}",
                                 config={"displayModeBar": False})
     else:
         st.caption("Proficiency by person and skill, one block per team (★ critical skill).")
         matrix = view.frame
-        for number, (caption, figure) in enumerate(figures.skills_heatmaps(matrix)):
+        for number, (caption, figure) in enumerate(charts.chart(figures.skills_heatmaps,
+                                                                matrix)):
             st.markdown(f"**{caption}**")
             # No toolbar: on hover it covered the discipline labels at the top right.
             st.plotly_chart(figure, width="stretch", key=f"heatmap-{number}",
@@ -72,12 +74,12 @@ with heatmap:
             st.plotly_chart(figures.skills_heatmap(matrix), width="stretch", key="heatmap")
 with teams:
     team_view = coverage.team_discipline_coverage(current, within)
-    st.plotly_chart(figures.team_discipline_figure(team_view), width="stretch")
+    st.plotly_chart(charts.chart(figures.team_discipline_figure, team_view), width="stretch")
     st.dataframe(team_view, hide_index=True, column_config=LABELS)
 with bus:
     skills = coverage.skill_coverage(current, within)
     critical_only = st.toggle("Critical skills only", value=False)
-    st.plotly_chart(figures.bus_factor_figure(skills, critical_only=critical_only),
+    st.plotly_chart(charts.chart(figures.bus_factor_figure, skills, critical_only=critical_only),
                     width="stretch")
     st.dataframe(skills, hide_index=True, column_config=LABELS)
     # A callable: the file is made (and audited) when someone clicks, not on every run.
@@ -87,7 +89,7 @@ with bus:
                        file_name="skill-coverage.csv", mime="text/csv")
 with gaps:
     target_view = coverage.target_gaps(current, within)
-    st.plotly_chart(figures.target_gaps_figure(target_view), width="stretch")
+    st.plotly_chart(charts.chart(figures.target_gaps_figure, target_view), width="stretch")
     st.dataframe(target_view, hide_index=True, column_config=LABELS)
     st.download_button("Download target gaps (CSV)",
                        lambda: csv_download(current, target_view, labels=HEADERS,
