@@ -6,7 +6,8 @@ from collections.abc import Mapping as FileMap
 from pathlib import Path
 
 from skills.dataset import Dataset
-from skills.ingest.mapping import Mapping, read_mapping
+from skills.ingest.mapping import Mapping, Proposal, header_fingerprint, propose, read_mapping
+from skills.ingest.problems import DatasetError
 from skills.ingest.reading import RawDataset, read_files, read_path
 from skills.ingest.validation import validate
 
@@ -21,6 +22,26 @@ def parse_uploads(files: FileMap[str, bytes],
                   mapping: Mapping | str | Path | None = None) -> Dataset:
     """The validated dataset in uploaded files, keyed by file name."""
     return _validated(read_files(files), ", ".join(files), mapping)
+
+
+def examine_files(files: FileMap[str, bytes]) -> Dataset | Proposal:
+    """One file (or workbook) read once: validated when it is in our template or classic
+    layout (raises DatasetError with its problems), else the mapping its layout suggests.
+    Reading it once for each question cost a large export's read twice on every upload."""
+    raw = read_files(files)
+    try:
+        proposal: Proposal | None = propose(raw, header_fingerprint(files, raw))
+    except DatasetError:
+        proposal = None  # nothing a mapping could read: the validation says what is wrong
+    except BaseException:
+        if raw.workspace is not None:
+            raw.workspace.close()
+        raise
+    if proposal is None or proposal.mapping.layout == "tables":
+        return validate(raw, source=", ".join(files))
+    if raw.workspace is not None:
+        raw.workspace.close()
+    return proposal
 
 
 def _validated(raw: RawDataset, source: str, mapping: Mapping | str | Path | None) -> Dataset:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from skills.access import Permission
 from skills.dataset import TABLE_COLUMNS, Dataset, describe_counts, shown_source
 from skills.ingest import mapping as mappings
-from skills.ingest.loading import parse_path
+from skills.ingest.loading import examine_files, parse_path
 from skills.ingest.loading import parse_uploads as _parse_uploads
 from skills.ingest.mapping import Mapping as ImportMapping
 from skills.ingest.mapping import Proposal
@@ -349,17 +349,12 @@ def examine_uploads(store: Store, files: Mapping[str, bytes]) -> Examined:
     mapping to confirm (the one remembered for its header, else the proposed one). Raises
     DatasetError with every problem of a file in our layout, or of one nothing can read."""
     store.caller.require(Permission.LOAD_DATASET)
-    try:
-        return Examined(incoming=check_uploads(files))
-    except DatasetError as ours:
-        if len(files) > 1:
-            raise
-        try:
-            proposal = mappings.propose_mapping(files)
-        except DatasetError:
-            raise ours from None
-        if proposal.mapping.layout == "tables":
-            raise  # our own layout: its problems are the ones to fix
+    if len(files) > 1:
+        return Examined(incoming=check_uploads(files))  # only ever the template's tables
+    found = examine_files(files)
+    if isinstance(found, Dataset):
+        return Examined(incoming=Incoming(found, digest(files)))
+    proposal = found
     remembered = remembered_mapping(store, proposal.fingerprint, proposal)
     if remembered is not None and remembered.mapping.table != proposal.mapping.table \
             and remembered.mapping.table in proposal.tables:
