@@ -348,6 +348,10 @@ NO_STORE = {
     "succession.visible_teams",
     # Writes inside a transaction its caller opened and checked (see test_audit).
     "audit.append",
+    # Draw a frame the caller already read through a checked service; no store in reach.
+    "charts.chart", "charts.frame_key",
+    # The interpreter's collector, nobody's data.
+    "session.keep_modules_out_of_collections",
 }
 
 
