@@ -213,3 +213,30 @@ def test_column_generation_ends_at_the_lp_value_and_bounds_the_full_lp() -> None
     every = np.flatnonzero(np.repeat(s.allowed[:, :, None], s.quarters, axis=2).ravel())
     full = C.generate(s, np.union1d(every, keys), fixed, time.monotonic() + 20)
     assert full["lp_value"] == pytest.approx(out["lp_value"], abs=1e-6)
+
+
+@pytest.mark.parametrize("rotations", [1, 2])
+def test_many_requests_of_one_person_stay_exact_and_cheap(rotations: int) -> None:
+    # The load run's demo engineer piled up open requests; listing every subset of up to six
+    # of them as a Hall row grew combinatorially (25 requests: 245,000 rows, 27 s). The rows
+    # now needed are linear (one rotation) or quadratic (two) in the requests, and the plan is
+    # still the full model's optimum.
+    import pandas as pd
+
+    dataset = generate(people=24, teams=4, skills=10, seed=5, requests=0)
+    person = str(dataset.people["person_id"].iloc[0])
+    home = str(dataset.people["team"].iloc[0])
+    hosts = sorted(set(dataset.people["team"]) - {home})
+    rows = [{"request_id": f"R{i:03d}", "person_id": person, "host_team": hosts[i % len(hosts)],
+             "skill_id": None, "earliest_quarter": 1 + i % 2, "latest_quarter": 2 + i % 2,
+             "priority": 1 + i % 3, "note": None, "status": "requested"} for i in range(25)]
+    dataset.requests = pd.DataFrame(rows)
+    policy = R.Policy(quarters=3, max_rotations=rotations, time_limit=20, gap_rel=0.0,
+                      candidate_hosts=1)
+    space = C.space(R.prepare(dataset), policy)
+    assert len(space.hall) <= 25 + 25 * 24 // 2 * (rotations - 1)
+    best = full_model_optimum(dataset, policy)
+    result = R.plan(dataset, policy)
+    assert result.status == "optimal"
+    assert result.objective == pytest.approx(best, abs=TOLERANCE)
+    assert R.check_plan(R.prepare(dataset), policy, result.rotations) == []

@@ -57,9 +57,12 @@ from skills.plans.rotations.model import (
     request_quarters,
 )
 
-# A Hall row per subset: a person with more overlapping requests than this gets the rows for
-# subsets up to this size only (no stored organisation comes near it).
+# Hall rows per person: every connected set of at most max_rotations of their requests, and
+# each connected group of their requests whole (see `_hall_sets`). Sets larger than this are
+# not listed, nor more than MAX_HALL_ROWS per person (the rows are then a relaxation, and the
+# checker stands behind every plan).
 MAX_HALL_SET = 6
+MAX_HALL_ROWS = 20_000
 # Per pricing round: at most this many new columns per person, and in all.
 PER_PERSON = 8
 PER_ROUND = 20_000
@@ -184,12 +187,8 @@ def space(org: RotationOrg, policy: Policy, commitments: Sequence[Rotation] = ()
     for r, k in pairs:
         answer_sets[r].add(k)
     for requests in by_person.values():
-        if len(requests) < 2:
-            continue
-        for size in range(2, min(len(requests), MAX_HALL_SET) + 1):
-            for subset in itertools.combinations(requests, size):
-                if _connected([answer_sets[r] for r in subset]):
-                    made.hall.append(list(subset))
+        if len(requests) >= 2:
+            made.hall.extend(_hall_sets(requests, answer_sets, policy.max_rotations))
     blocks = [("person", n_p), ("person_quarter", n_p * n_q if policy.max_rotations > 1 else 0),
               ("target", len(slack) * n_q), ("away", n_t * n_q), ("host", n_t * n_q),
               ("request", len(ids)), ("hall", len(made.hall)),
@@ -200,6 +199,59 @@ def space(org: RotationOrg, policy: Policy, commitments: Sequence[Rotation] = ()
         offset += size
     made.rows = offset
     return made
+
+
+def _hall_sets(requests: list[int], answers: dict[int, set[int]],
+               max_rotations: int) -> list[list[int]]:
+    """The sets of one person's requests that need a Hall row, so that one rotation never
+    counts for two requests: each connected group of requests whole, and within it every
+    connected set of at most `max_rotations` requests.
+
+    That is every row that can bind. Honouring a set T of requests needs as many of the
+    person's rotations among T's answers (Hall's theorem). A set of more than max_rotations
+    cannot have them: the row of its whole group already says so, since the person row caps
+    the rotations. A set of requests in different groups has disjoint answers, so the rows
+    of its parts imply its own. Listing every subset of up to six requests instead grew
+    combinatorially (an engineer with 25 open requests: 245,000 rows, 27 s of planning and
+    a gigabyte of lists on the server).
+    """
+    sets: list[list[int]] = []
+    for group in _groups(requests, answers):
+        if len(group) < 2:
+            continue
+        if len(group) > max_rotations:
+            sets.append(group)
+        budget = MAX_HALL_ROWS
+        for size in range(2, min(len(group), max_rotations, MAX_HALL_SET) + 1):
+            for subset in itertools.islice(itertools.combinations(group, size), budget):
+                budget -= 1
+                if _connected([answers[r] for r in subset]):
+                    sets.append(list(subset))
+            if budget <= 0:
+                break
+    return sets
+
+
+def _groups(requests: list[int], answers: dict[int, set[int]]) -> list[list[int]]:
+    """`requests` in groups connected by shared answers (in their order)."""
+    owner: dict[int, int] = {}
+    parent = list(range(len(requests)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, r in enumerate(requests):
+        for key in answers[r]:
+            j = owner.setdefault(key, i)
+            if j != i:
+                parent[root(i)] = root(j)
+    grouped: dict[int, list[int]] = defaultdict(list)
+    for i, r in enumerate(requests):
+        grouped[root(i)].append(r)
+    return list(grouped.values())
 
 
 def _connected(sets: list[set[int]]) -> bool:
