@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import fcntl
 import io
 import json
 import os
@@ -43,11 +44,16 @@ def test_a_reader_that_stops_early_gets_no_traceback(tmp_path):
     # `python -m skills coverage | head -c 100`: the reader closes the pipe after a few bytes.
     db = tmp_path / "cli.duckdb"
     assert run("load", str(SAMPLE_DIR), "--db", str(db)).returncode == 0
+    # A 4 KB pipe: the report (tens of kilobytes) cannot all be written before the reader
+    # has gone, whatever the timing.
+    reading, writing = os.pipe()
+    fcntl.fcntl(writing, fcntl.F_SETPIPE_SZ, 4096)
     child = subprocess.Popen([sys.executable, "-m", "skills", "coverage", "--db", str(db)],
-                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    assert child.stdout is not None and child.stderr is not None
-    child.stdout.read(100)
-    child.stdout.close()
+                             cwd=ROOT, stdout=writing, stderr=subprocess.PIPE)
+    os.close(writing)
+    assert child.stderr is not None
+    assert len(os.read(reading, 100)) > 0
+    os.close(reading)
     errors = child.stderr.read().decode()
     assert child.wait(timeout=60) == 141
     assert "Traceback" not in errors and "BrokenPipe" not in errors, errors
