@@ -121,15 +121,3 @@ def empty_table(name: str) -> pd.DataFrame:
     import pandas as pd
 
     return pd.DataFrame({column: pd.Series(dtype="object") for column in TABLE_COLUMNS[name]})
-
-
-def default_targets(people: pd.DataFrame, skills: pd.DataFrame,
-                    ratings: pd.DataFrame) -> pd.DataFrame:
-    """Without a targets sheet: keep a practitioner wherever a team has one in a critical skill."""
-    critical = skills.loc[skills["critical"].astype(bool), ["skill_id"]]
-    held = ratings.loc[ratings["level"] >= 3, ["person_id", "skill_id"]]
-    held = held.merge(critical, on="skill_id").merge(people[["person_id", "team"]],
-                                                      on="person_id")
-    targets = held[["team", "skill_id"]].drop_duplicates().sort_values(["team", "skill_id"])
-    targets = targets.assign(min_level=3, min_people=1, origin="default")
-    return targets.reset_index(drop=True)[list(TABLE_COLUMNS["targets"])]
