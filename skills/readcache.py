@@ -1,21 +1,29 @@
-"""Results of the store's reads, kept while the data they came from cannot have changed.
+"""Results of the store's reads, kept while the tables they came from cannot have changed.
 
 A page rerun asks the store for the same dozen small queries every time (who the caller is,
 the counts, the people, the coverage); each costs a cursor, an execution and a conversion to
 pandas, together ~45 % of a rerun. So `Store.read` keeps each result, keyed by the query's
-name and its bound values, under the database's *revision*: a value that every write
-transaction changes (`sql/schema_revision.sql`, a fresh UUID per commit, so a file that was
-replaced or rebuilt never repeats one).
+name and its bound values, under the *revisions* of the tables it reads: how many committed
+write transactions have touched each table (`sql/schema_revision.sql`: one row per commit,
+naming the tables it wrote, or none when it may have written any), and the file's identity
+(the first row's random id, so a file that was replaced or rebuilt never repeats one).
+Per table, not per file: with 25 sessions filing requests, a file-wide revision moved several
+times a second and the coverage queries, which read no request, were never served again.
 
-The store knows the revision without asking on every read, because the data can only change
+What a query reads is every table its text names, views followed to their tables
+(`dependencies`); what a write touched is the target of each statement the transaction ran
+through the store (`written_tables`), or every table when it ran anything else. Both err on
+the side of too many: naming a table too many only costs a fresh read.
+
+The store knows the revisions without asking on every read, because the data can only change
 in two ways it sees:
 - a write in this process: every write goes through `Store.transaction`, which bumps this
   module's per-file counter once it has committed (or rolled back), and DuckDB shares one
   database instance per file within a process, so any store on that file sees the counter;
 - a write by another process: DuckDB lets one process at a time hold the file, so that can
   only happen while this process had it closed, and every open counts (`_Shared.opens`).
-It re-reads the revision (one row) when either has moved since it last did, so a result
-survives the store's linger close and reopen as long as no one wrote in between.
+It re-reads the revisions (one small aggregate) when either has moved since it last did, so a
+result survives the store's linger close and reopen as long as no one wrote its tables.
 
 Reads hand out copies, so a caller that changes its frame does not change the cache; the cache
 holds at most `MAX_ENTRIES` results and `MAX_BYTES` of frames, dropping the least recently
@@ -24,9 +32,10 @@ used first.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,6 +50,84 @@ MAX_BYTES = 96 * 2**20
 
 _WRITES: dict[str, int] = {}
 _WRITES_LOCK = threading.Lock()
+
+
+# The statements that change a table, and the table they change.
+_WRITE_TARGET = re.compile(
+    r"\b(?:INSERT\s+(?:OR\s+(?:REPLACE|IGNORE)\s+)?INTO|(?<!DO )UPDATE|DELETE\s+FROM|MERGE\s+INTO"
+    r"|TRUNCATE(?:\s+TABLE)?"
+    r"|(?:CREATE(?:\s+OR\s+REPLACE)?|DROP|ALTER)\s+(?:TEMP(?:ORARY)?\s+)?(?:TABLE|VIEW)"
+    r"(?:\s+IF\s+(?:NOT\s+)?EXISTS)?)\s+\"?([A-Za-z_][\w.]*)", re.IGNORECASE)
+# Words that start a change; one the pattern above does not account for means "any table".
+# (An upsert's DO UPDATE changes the row its INSERT names.)
+_WRITE_WORD = re.compile(
+    r"(?<!DO )\b(?:INSERT|UPDATE|DELETE|MERGE|TRUNCATE|CREATE|DROP|ALTER|COPY|ATTACH|DETACH"
+    r"|IMPORT|LOAD|INSTALL|CALL|PRAGMA|VACUUM|CHECKPOINT)\b", re.IGNORECASE)
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+EVERY_TABLE = "*"
+
+
+def written_tables(text: str) -> frozenset[str] | None:
+    """The tables the statements of `text` (comments stripped) may change; None when one of
+    them could change a table the text does not name as its target."""
+    text = " ".join(text.split())  # one space between words, for the DO UPDATE look-behind
+    targets = [name.split(".")[-1].lower() for name in _WRITE_TARGET.findall(text)]
+    if len(_WRITE_WORD.findall(text)) > len(targets):
+        return None
+    return frozenset(targets)
+
+
+def dependencies(text: str, relations: dict[str, frozenset[str]]) -> frozenset[str]:
+    """The tables a query reads: every word of it that names a table, and the tables of
+    every view it names (`relations`: name -> the tables behind it, a table itself)."""
+    found: set[str] = set()
+    for word in {match.lower() for match in _WORD.findall(text)}:
+        found |= relations.get(word, frozenset())
+    return frozenset(found)
+
+
+def relations(tables: Iterable[str], views: dict[str, str]) -> dict[str, frozenset[str]]:
+    """Each table and view of a database, with the tables behind it: a view's are those of
+    every relation its text names, followed through views of views."""
+    named = {table.lower(): frozenset({table.lower()}) for table in tables}
+    words = {view.lower(): {w.lower() for w in _WORD.findall(text)} for view, text in views.items()}
+    resolved = dict(named)
+
+    def behind(view: str, seen: frozenset[str]) -> frozenset[str]:
+        if view in resolved:
+            return resolved[view]
+        out: set[str] = set()
+        for word in words[view] - seen - {view}:
+            if word in named:
+                out.add(word)
+            elif word in words:
+                out |= behind(word, seen | {view})
+        resolved[view] = frozenset(out)
+        return resolved[view]
+
+    for view in words:
+        behind(view, frozenset())
+    return resolved
+
+
+@dataclass(frozen=True)
+class Revisions:
+    """How many committed writes touched each table of one file, and the file's identity."""
+
+    file_id: str
+    writes: dict[str, int]   # table -> writes naming it; EVERY_TABLE -> writes naming none
+
+    def of(self, tables: frozenset[str]) -> Hashable:
+        """The revision of the data in `tables`: it changes with every write that touched
+        one of them (or may have), and differs between files."""
+        return (self.file_id, self.writes.get(EVERY_TABLE, 0),
+                tuple(sorted((table, self.writes.get(table, 0)) for table in tables)))
+
+    def current(self, revision: Hashable) -> bool:
+        """Whether `revision` (from `of`, perhaps of an older Revisions) is still the data's."""
+        if not isinstance(revision, tuple) or len(revision) != 3:
+            return False
+        return revision == self.of(frozenset(table for table, _ in revision[2]))
 
 
 def file_key(path: Path) -> str:
@@ -95,12 +182,12 @@ class ReadCache:
     max_bytes: int = MAX_BYTES
     hits: int = 0
     misses: int = 0
-    _entries: OrderedDict[tuple[str, Hashable, str], tuple[pd.DataFrame, int]] = field(
+    _entries: OrderedDict[tuple[str, Hashable, Hashable], tuple[pd.DataFrame, int]] = field(
         default_factory=OrderedDict)
     _bytes: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def get(self, name: str, params: Hashable, revision: str) -> pd.DataFrame | None:
+    def get(self, name: str, params: Hashable, revision: Hashable) -> pd.DataFrame | None:
         """A copy of the result of `name` with `params` at `revision`, if kept."""
         key = (name, params, revision)
         with self._lock:
@@ -112,7 +199,8 @@ class ReadCache:
             self.hits += 1
         return entry[0].copy()
 
-    def put(self, name: str, params: Hashable, revision: str, frame: pd.DataFrame) -> None:
+    def put(self, name: str, params: Hashable, revision: Hashable,
+            frame: pd.DataFrame) -> None:
         """Keep a copy of `frame` as the result of `name` with `params` at `revision`."""
         size = frame_bytes(frame)
         if size > self.max_bytes:
@@ -130,10 +218,11 @@ class ReadCache:
                 _, (_, dropped) = self._entries.popitem(last=False)
                 self._bytes -= dropped
 
-    def drop_other_revisions(self, revision: str) -> None:
-        """Results of any other revision can never be asked for again: free them now."""
+    def drop_stale(self, current: Callable[[Hashable], bool]) -> None:
+        """Results whose revision is no longer `current` can never be asked for again: free
+        them now."""
         with self._lock:
-            for key in [key for key in self._entries if key[2] != revision]:
+            for key in [key for key in self._entries if not current(key[2])]:
                 self._bytes -= self._entries.pop(key)[1]
 
     def clear(self) -> None:

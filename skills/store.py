@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import duckdb
 import pyarrow as pa
@@ -141,8 +141,11 @@ class _Shared:
     executions: int = 0
     closed: bool = False
     cache: readcache.ReadCache = field(default_factory=readcache.ReadCache)
-    # ((opens, this process's writes to the file) when last read, the revision then read).
-    revision_state: tuple[tuple[int, int], str | None] = ((-1, -1), None)
+    # ((opens, this process's writes to the file) when last read, the revisions then read).
+    revision_state: tuple[tuple[int, int], readcache.Revisions | None] = ((-1, -1), None)
+    # The tables behind each table and view of the file, and what each query reads.
+    relations: dict[str, frozenset[str]] | None = None
+    dependencies: dict[str, frozenset[str]] = field(default_factory=dict)
     write_lock: threading.Lock = field(default_factory=threading.Lock)
     state: threading.Condition = field(default_factory=threading.Condition)
     reaper: threading.Thread | None = None
@@ -153,25 +156,39 @@ class _Shared:
         _OPEN.add(self)
         self.key = readcache.file_key(self.path)
 
-    def revision(self, cursor: duckdb.DuckDBPyConnection) -> str | None:
-        """The file's revision, read again only when it may have moved: since the last read
-        this process wrote to the file, or had it closed (another process may have written).
-        None when the file has no revision table yet (no results are kept then)."""
-        # What may have moved is noted before the revision is read: a write that commits in
+    def revisions(self, cursor: duckdb.DuckDBPyConnection) -> readcache.Revisions | None:
+        """The file's table revisions, read again only when they may have moved: since the
+        last read this process wrote to the file, or had it closed (another process may have
+        written). None when the file has no revision table yet (no results are kept then)."""
+        # What may have moved is noted before the revisions are read: a write that commits in
         # between then makes the next read look again, never keeps old rows as new.
         seen = (self.opens, readcache.writes(self.key))
-        known, revision = self.revision_state
+        known, revisions = self.revision_state
         if known == seen:
-            return revision
+            return revisions
         try:
-            row = cursor.execute(sql_text("store_revision")).fetchone()
+            rows = cursor.execute(sql_text("store_revisions")).fetchall()
         except duckdb.CatalogException:
             return None
-        revision = None if row is None else str(row[0])
-        self.revision_state = (seen, revision)
-        if revision is not None:
-            self.cache.drop_other_revisions(revision)
-        return revision
+        revisions = readcache.Revisions(
+            file_id=str(rows[0][2]), writes={str(table): int(n) for table, n, _ in rows}
+        ) if rows else None
+        self.revision_state = (seen, revisions)
+        if revisions is not None:
+            self.cache.drop_stale(revisions.current)
+        return revisions
+
+    def reads(self, name: str, text: str, cursor: duckdb.DuckDBPyConnection) -> frozenset[str]:
+        """The tables `sql/<name>.sql` reads (its text names them or views over them)."""
+        found = self.dependencies.get(name)
+        if found is None:
+            if self.relations is None:
+                tables = [row[0] for row in cursor.execute(sql_text("store_tables")).fetchall()]
+                views = dict(cursor.execute(sql_text("store_views")).fetchall())
+                self.relations = readcache.relations(tables, views)
+            found = readcache.dependencies(_strip_comments(text), self.relations)
+            self.dependencies[name] = found
+        return found
 
     @property
     def wanted(self) -> Path:
@@ -404,14 +421,16 @@ class Store:
 
     def read(self, name: str, **params: Any) -> pd.DataFrame:
         """The rows of `sql/<name>.sql` with bound parameters: the kept result while the
-        data cannot have changed since it was read (skills/readcache.py), else a fresh one.
-        The frame is the caller's own to change."""
+        tables it reads cannot have changed since it was read (skills/readcache.py), else a
+        fresh one. The frame is the caller's own to change."""
         text, bound = bind(name, params)
         key = readcache.params_key(bound)
         shared = self._shared
         with self._cursor() as cursor:
-            revision = shared.revision(cursor) if key is not None else None
-            if revision is not None:
+            revisions = shared.revisions(cursor) if key is not None else None
+            revision = None
+            if revisions is not None:
+                revision = revisions.of(shared.reads(name, text, cursor))
                 kept = shared.cache.get(name, key, revision)
                 if kept is not None:
                     return kept
@@ -423,34 +442,41 @@ class Store:
 
     @contextmanager
     def transaction(self, permission: Permission) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A serialised write: all of it commits, or none of it does."""
+        """A serialised write: all of it commits, or none of it does.
+
+        The commit names the tables it wrote, so that reads of other tables stay cached:
+        those its statements run through `execute` and `fetch` name as their targets, or
+        every table when the cursor ran anything itself."""
         self.caller.require(permission)
         with self._shared.write_lock, self._cursor() as cursor:
             cursor.begin()
+            tracked = _WriteCursor(cursor)
             try:
                 try:
-                    yield cursor
+                    yield cast(duckdb.DuckDBPyConnection, tracked)
+                    written = tracked.written
                     # In the same commit, so that no process can see the data without it.
-                    cursor.execute(sql_text("record_write"))
+                    cursor.execute(sql_text("record_write"), {
+                        "tables": None if written is None else sorted(written)})
                 except BaseException:
                     cursor.rollback()
                     raise
                 cursor.commit()
             finally:
                 # After the commit, not before: a read that starts in between keeps its rows
-                # under the old revision, which no later read asks for.
+                # under the old revisions, which no later read asks for.
                 readcache.wrote(self._shared.key)
 
     def execute(self, cursor: duckdb.DuckDBPyConnection, name: str, **params: Any) -> None:
         """Run `sql/<name>.sql` inside a transaction opened by `transaction`."""
         text, bound = bind(name, params)
-        cursor.execute(text, bound)
+        _raw(cursor, name).execute(text, bound)
 
     def fetch(self, cursor: duckdb.DuckDBPyConnection, name: str,
               **params: Any) -> pd.DataFrame:
         """Rows of `sql/<name>.sql` read inside a transaction opened by `transaction`."""
         text, bound = bind(name, params)
-        return cursor.execute(text, bound).df()
+        return _raw(cursor, name).execute(text, bound).df()
 
     def replace_dataset(self, dataset: Dataset, *, sha256: str | None = None,
                         loaded_by: str | None = None) -> int:
@@ -548,6 +574,45 @@ class Store:
         tables["ratings"] = arrow.to_pandas() if arrow.num_rows else self.read("ratings")
         # Requests waiting for a decision (their person, team or skill is gone) sit out.
         return Dataset(**tables, requests=self.read("planning_requests"))
+
+
+class _WriteCursor:
+    """The cursor a transaction hands out, noting which tables the transaction writes: the
+    targets of the statements run through `Store.execute` and `Store.fetch`, or None (every
+    table) once anything else was asked of it but reading results and registering frames."""
+
+    _READS_ONLY = frozenset({"fetchone", "fetchall", "fetchmany", "df", "fetchdf", "fetch_df",
+                             "arrow", "fetch_arrow_table", "register", "unregister",
+                             "description", "rowcount"})
+
+    def __init__(self, cursor: duckdb.DuckDBPyConnection) -> None:
+        self.cursor = cursor
+        self.written: set[str] | None = set()
+
+    def note(self, name: str) -> None:
+        tables = _written_tables(name)
+        if tables is None or self.written is None:
+            self.written = None
+        else:
+            self.written |= tables
+
+    def __getattr__(self, attribute: str) -> Any:
+        if attribute not in self._READS_ONLY:
+            self.written = None
+        return getattr(self.cursor, attribute)
+
+
+@cache
+def _written_tables(name: str) -> frozenset[str] | None:
+    return readcache.written_tables(_strip_comments(sql_text(name)))
+
+
+def _raw(cursor: duckdb.DuckDBPyConnection, name: str) -> duckdb.DuckDBPyConnection:
+    """The DuckDB cursor behind a transaction's, having noted what `name` writes."""
+    if isinstance(cursor, _WriteCursor):
+        cursor.note(name)
+        return cursor.cursor
+    return cursor
 
 
 def _register(cursor: duckdb.DuckDBPyConnection, dataset: Dataset) -> None:

@@ -14,7 +14,7 @@ import pytest
 
 from skills.access import Permission
 from skills.dataset import Dataset
-from skills.readcache import ReadCache
+from skills.readcache import ReadCache, dependencies, relations, written_tables
 from skills.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -171,5 +171,87 @@ def test_the_cache_is_bounded_by_entries_and_bytes() -> None:
     for name in ("a", "b", "c"):
         by_bytes.put(name, (), "r1", frame)
     assert by_bytes.size[0] == 2 and by_bytes.size[1] <= 20_000
-    by_bytes.drop_other_revisions("r2")
+    by_bytes.drop_stale(lambda revision: revision == "r2")
     assert by_bytes.size == (0, 0)
+
+
+def _add_request_through_the_store(store: Store, request_id: str) -> None:
+    with store.transaction(Permission.REQUEST_ROTATION) as cursor:
+        store.execute(cursor, "insert_rotation_request", request_id=request_id,
+                      person_id="P082", host_team="Serving", earliest_quarter=1,
+                      latest_quarter=2, priority=2, note=None, skill_id=None)
+
+
+def test_a_write_keeps_the_results_of_tables_it_did_not_touch(path: Path) -> None:
+    store = Store(path)
+    people = store.read("people")
+    before = _requests(store)
+    ran = store.executions
+    _add_request_through_the_store(store, "R910")
+    pd.testing.assert_frame_equal(store.read("people"), people)
+    assert store.executions == ran  # the people were served again
+    assert _requests(store) == before | {"R910"}
+    assert store.executions == ran + 1
+
+
+def test_a_write_the_store_cannot_see_into_refreshes_every_table(path: Path) -> None:
+    store = Store(path)
+    store.read("people")
+    ran = store.executions
+    _add_request(store, "R911")  # a statement run on the cursor itself: any table may change
+    store.read("people")
+    assert store.executions == ran + 1
+    store.close()
+
+
+def test_a_view_is_refreshed_when_a_table_behind_it_is_written(path: Path) -> None:
+    store = Store(path)
+    ratings = store.read("ratings")
+    store.read("ratings")
+    ran = store.executions
+    with store.transaction(Permission.LOAD_DATASET) as cursor:
+        cursor.register("incoming_ratings", ratings.head(0))
+        # Adds no row, but names ratings_history, which the `ratings` view reads.
+        store.execute(cursor, "record_ratings_history", snapshot=999)
+    pd.testing.assert_frame_equal(store.read("ratings"), ratings)
+    assert store.executions == ran + 1
+    store.close()
+
+
+def test_another_process_filing_a_request_keeps_the_people_read_before(path: Path) -> None:
+    store = Store(path, linger=0)
+    store.read("people")
+    before = _requests(store)
+    ran = store.executions
+    added = subprocess.run(
+        [sys.executable, "-m", "skills", "requests", "add", "--person-id", "P082",
+         "--host-team", "Serving", "--earliest", "1", "--latest", "2", "--priority", "2",
+         "--db", str(path)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert added.returncode == 0, added.stderr
+    store.read("people")
+    assert store.executions == ran
+    assert len(_requests(store)) == len(before) + 1
+    store.close()
+
+
+def test_what_a_statement_writes_is_its_target() -> None:
+    assert written_tables("INSERT INTO requests SELECT * FROM people") == {"requests"}
+    assert written_tables("UPDATE requests SET status = $s WHERE id IN "
+                          "(SELECT id FROM people)") == {"requests"}
+    assert written_tables("INSERT INTO roles VALUES ($e, $r) ON CONFLICT (email) DO\n"
+                          "  UPDATE SET role = excluded.role") == {"roles"}
+    assert written_tables("SELECT * FROM people") == frozenset()
+    # A change the pattern does not know: any table.
+    assert written_tables("COPY people FROM 'x.csv'") is None
+    assert written_tables("WITH gone AS (DELETE FROM requests RETURNING *) "
+                          "UPDATE people SET x = 1") == {"requests", "people"}
+
+
+def test_a_query_reads_the_tables_behind_its_views() -> None:
+    behind = relations(["ratings_history", "snapshots", "people"],
+                       {"ratings": "CREATE VIEW ratings AS SELECT * FROM ratings_history "
+                                   "WHERE snapshot = (SELECT max(snapshot) FROM snapshots)",
+                        "rated": "CREATE VIEW rated AS SELECT * FROM ratings JOIN people"})
+    assert dependencies("SELECT * FROM rated", behind) == {"ratings_history", "snapshots",
+                                                          "people"}
+    assert dependencies("SELECT 1", behind) == frozenset()
