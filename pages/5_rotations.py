@@ -4,7 +4,6 @@ import pandas as pd
 import streamlit as st
 
 from pages._shared import require, store
-from skills.plans.rotations import figures as rotations_figures
 from skills.services import rotations as rotation_service
 from skills.services.session import NotAllowed, Permission
 
@@ -143,7 +142,7 @@ if "rp-result" in st.session_state:
                   "—" if result.gap is None else f"{result.gap:.2%}",
                   help="How far the plan could at most be from the best possible one.")
         m5.metric("Solve time", f"{result.solve_seconds:.2f} s", help=f"Solver: {result.solver}")
-        figures = rotations_figures.all_figures(org, result.policy, result.rotations, frame)
+        figures = rotation_service.plan_figures(org, result, frame)
         timeline, before_after, bus, requests_tab, table = st.tabs(
             ["Timeline", "Coverage before / after", "Bus factor", "Requests", "Table"])
         with timeline:

@@ -21,18 +21,20 @@ import re
 import threading
 import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import duckdb
 import pyarrow as pa
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from skills.organisation import Organisation
 
 from skills import readcache
 from skills.access import SYSTEM, Caller, Permission
@@ -44,6 +46,9 @@ DEFAULT_DB = ROOT / "data" / "crosstrain.duckdb"
 # The matrix tables each snapshot keeps a copy of (sql/record_<table>_history.sql).
 HISTORY_TABLES = ("people", "skills", "ratings", "targets")
 _PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
+T = TypeVar("T")
+# The queries the stored matrix is read with (`Store.dataset`, `Store.organisation`).
+MATRIX_QUERIES = ("people", "skills", "targets", "ratings")
 
 # How long a store waits for a file another process holds (seconds): the app answers a page
 # within a few seconds or says why not; the command line can afford to wait for an import.
@@ -146,6 +151,9 @@ class _Shared:
     # The tables behind each table and view of the file, and what each query reads.
     relations: dict[str, frozenset[str]] | None = None
     dependencies: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Values built from reads (`Store.kept`): name -> (revision, value).
+    kept: dict[str, tuple[Hashable, Any]] = field(default_factory=dict)
+    kept_lock: threading.Lock = field(default_factory=threading.Lock)
     write_lock: threading.Lock = field(default_factory=threading.Lock)
     state: threading.Condition = field(default_factory=threading.Condition)
     reaper: threading.Thread | None = None
@@ -176,6 +184,9 @@ class _Shared:
         self.revision_state = (seen, revisions)
         if revisions is not None:
             self.cache.drop_stale(revisions.current)
+            with self.kept_lock:
+                for name in [n for n, (rev, _) in self.kept.items() if not revisions.current(rev)]:
+                    del self.kept[name]
         return revisions
 
     def reads(self, name: str, text: str, cursor: duckdb.DuckDBPyConnection) -> frozenset[str]:
@@ -558,9 +569,45 @@ class Store:
         frame = self.read("latest_snapshot")
         return None if frame.empty else frame.iloc[0].to_dict()
 
+    def kept(self, name: str, queries: tuple[str, ...], build: Callable[[], T]) -> T:
+        """`build()`, built once while the tables behind `queries` (names of sql/ files it
+        reads) stay as they are, and shared by every caller of this store: nobody may change
+        it. For what a rerun would otherwise rebuild from the same rows (the organisation
+        index, a planner's view of it)."""
+        shared = self._shared
+        with self._cursor() as cursor:
+            revisions = shared.revisions(cursor)
+            if revisions is None:
+                return build()
+            tables = frozenset().union(*(shared.reads(q, sql_text(q), cursor) for q in queries))
+            revision = revisions.of(tables)
+        with shared.kept_lock:
+            found = shared.kept.get(name)
+        if found is not None and found[0] == revision:
+            return cast(T, found[1])
+        # Built from rows at least as new as `revision` (read before them), so never older.
+        value = build()
+        with shared.kept_lock:
+            shared.kept[name] = (revision, value)
+        return value
+
+    def organisation(self) -> Organisation:
+        """The stored matrix, indexed (`skills.organisation`): built once per change of its
+        tables and shared, its arrays read-only."""
+        from skills.organisation import Organisation
+
+        def build() -> Organisation:
+            org = Organisation.of(self.dataset())
+            for value in [*vars(org).values(), *vars(org.targets).values()]:
+                if hasattr(value, "flags"):
+                    value.flags.writeable = False
+            return org
+
+        return self.kept("organisation", MATRIX_QUERIES, build)
+
     def dataset(self) -> Dataset:
         """The stored organisation as frames, for the planners."""
-        tables = {name: self.read(name) for name in ("people", "skills", "targets")}
+        tables = {name: self.read(name) for name in MATRIX_QUERIES if name != "ratings"}
         # The ratings (830,000 rows at 20,000 people) come through Arrow: the very frame `read`
         # gives (dates as datetime64[us] too), in 0.15 s instead of 0.4 s of a planner's time
         # limit. (The read cache would copy them on every hit anyway.)

@@ -255,3 +255,23 @@ def test_a_query_reads_the_tables_behind_its_views() -> None:
     assert dependencies("SELECT * FROM rated", behind) == {"ratings_history", "snapshots",
                                                           "people"}
     assert dependencies("SELECT 1", behind) == frozenset()
+
+
+def test_the_organisation_index_is_built_once_per_change_of_the_matrix(
+        path: Path, sample_dataset: Dataset) -> None:
+    store = Store(path)
+    org = store.organisation()
+    assert store.organisation() is org
+    _add_request_through_the_store(store, "R912")  # no matrix table written
+    assert store.organisation() is org
+    with pytest.raises(ValueError):
+        org.level[0, 0] = 4  # shared between callers, so nobody may change it
+    smaller = Dataset(people=sample_dataset.people.iloc[:10],
+                      skills=sample_dataset.skills,
+                      ratings=sample_dataset.ratings[sample_dataset.ratings["person_id"].isin(
+                          sample_dataset.people["person_id"].iloc[:10])],
+                      targets=sample_dataset.targets, requests=sample_dataset.requests.head(0))
+    store.replace_dataset(smaller)
+    rebuilt = store.organisation()
+    assert rebuilt is not org and len(rebuilt.person_ids) == 10
+    store.close()

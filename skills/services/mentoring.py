@@ -155,7 +155,7 @@ def plan_from_store(store: Store, options: MentoringOptions | None = None,
     started = time.monotonic() if started is None else started
     store.caller.require(Permission.READ_COVERAGE)
     options = with_decisions(store, options or MentoringOptions(), keep_accepted)
-    org = Organisation.of(store.dataset())
+    org = store.organisation()
     plan = plan_mentoring(org, options, started=started)
     # The plan is chosen for the whole organisation; the caller sees their rows of it.
     return replace(plan, pairs=visible_pairs(store, plan.pairs)), org

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Mapping
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -27,8 +27,11 @@ from skills.plans.rotations import (
 )
 from skills.plans.rotations import PolicyError as PolicyError
 from skills.plans.solving import SOLVERS as SOLVERS
-from skills.services import audit, jobs
-from skills.store import Store
+from skills.services import audit, charts, jobs
+from skills.store import MATRIX_QUERIES, Store
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 # The request page shows the rules and which statuses may still be withdrawn.
 __all__ = ["CONSTRAINTS", "LEAVE_PENDING", "OPEN_STATUSES", "REQUESTED_AND_SOUND", "FiledRequest",
@@ -288,7 +291,7 @@ def run(store: Store, policy: Policy | None = None,
     policy.validate()
     deadline = deadline or Deadline(policy.time_limit)
     store.caller.require(Permission.PLAN)
-    org = prepare(store.dataset())
+    org = prepare(store.organisation(), store.read("planning_requests"))
     return org, plan(org, policy, committed_rotations(store), deadline=deadline)
 
 
@@ -412,7 +415,9 @@ def rule_check(store: Store, version: int) -> pd.DataFrame:
     if record is None:
         return pd.DataFrame(columns=columns)
     policy = Policy.from_dict(json.loads(record["policy"]))
-    org = prepare(store.dataset())
+    # Read-only here, so one index serves every rerun until the matrix or a request changes.
+    org = store.kept("rotations.prepared", (*MATRIX_QUERIES, "planning_requests"),
+                     lambda: prepare(store.organisation(), store.read("planning_requests")))
     stored = store.read("rotation_plan_rotations", version=version)
     requests = store.read("requests")
     status = dict(zip(requests["request_id"].astype(str), requests["status"].astype(str),
@@ -535,6 +540,16 @@ def start_plan(store: Store, policy: Policy) -> jobs.Job:
     # From the press of the button: a job that waits for a free worker waits on its time.
     deadline = Deadline(policy.time_limit)
     return jobs.submit("rotation plan", policy.time_limit, run, store, policy, deadline)
+
+
+def plan_figures(org: Organisation, result: PlanResult,
+                 frame: pd.DataFrame) -> dict[str, go.Figure]:
+    """A found plan's timeline, coverage and bus-factor figures; a rerun showing the same plan
+    gets the figures drawn before (services.charts), which nobody may change."""
+    from skills.plans.rotations import figures as rotation_figures  # plotly: pages only
+
+    return rotation_figures.all_figures(org, result.policy, result.rotations, frame,
+                                        keep=charts.chart)
 
 
 def plan_tables(store: Store, org: Organisation,

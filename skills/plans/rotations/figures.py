@@ -7,7 +7,8 @@ numbers the figures show.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -162,10 +163,17 @@ def bus_factor_figure(frame: pd.DataFrame, max_skills: int = 25) -> go.Figure:
     return figure
 
 
+def _draw(draw: Callable[..., go.Figure], frame: pd.DataFrame, **options: Any) -> go.Figure:
+    return draw(frame, **options)
+
+
 def all_figures(org: RotationOrg, policy: Policy, rotations: Sequence[Rotation],
-                plan: pd.DataFrame) -> dict[str, go.Figure]:
+                plan: pd.DataFrame,
+                keep: Callable[..., go.Figure] = _draw) -> dict[str, go.Figure]:
+    """The plan's three figures; `keep(draw, frame, **options)` may serve one drawn before
+    from the same frame (skills.services.charts.chart)."""
     return {
-        "timeline": timeline(plan, policy.quarters),
-        "coverage": coverage_figure(coverage_by_quarter(org, policy, rotations)),
-        "bus_factor": bus_factor_figure(bus_factor_change(org, policy, rotations)),
+        "timeline": keep(timeline, plan, quarters=policy.quarters),
+        "coverage": keep(coverage_figure, coverage_by_quarter(org, policy, rotations)),
+        "bus_factor": keep(bus_factor_figure, bus_factor_change(org, policy, rotations)),
     }

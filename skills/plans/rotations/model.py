@@ -276,8 +276,9 @@ def skill_weight(org: RotationOrg, skill: str, policy: Policy) -> float:
 
 def _wants(org: RotationOrg, policy: Policy) -> np.ndarray:
     """People x skills: what learning a skill is worth to a person (0 if held or not wanted)."""
-    key = ("wants", policy.critical_bonus, policy.fragile_bonus)
-    cached: np.ndarray | None = org.cache.get(key)
+    # Kept with the base organisation, which a store shares between plans (Store.organisation).
+    key = ("rotations.wants", policy.critical_bonus, policy.fragile_bonus)
+    cached: np.ndarray | None = org.base.cache.get(key)
     if cached is not None:
         # `learnable` asks once per rotation: a table of 20,000 people's rotations would
         # rebuild this 20,000 times.
@@ -288,7 +289,7 @@ def _wants(org: RotationOrg, policy: Policy) -> np.ndarray:
     wants = np.where(below & (base.interest > 0), share * skill_weights(org, policy)[None, :],
                      0.0)
     wants.setflags(write=False)
-    org.cache[key] = wants
+    org.base.cache[key] = wants
     return wants
 
 
@@ -299,9 +300,9 @@ def learning_matrix(org: RotationOrg, policy: Policy) -> np.ndarray:
     team holds at practitioner level and the person does not: one quarter is not enough to
     learn everything a team knows.
     """
-    key = ("learning", policy.learning_weight, policy.critical_bonus, policy.fragile_bonus,
-           policy.learning_skills)
-    cached = org.cache.get(key)
+    key = ("rotations.learning", policy.learning_weight, policy.critical_bonus,
+           policy.fragile_bonus, policy.learning_skills)
+    cached = org.base.cache.get(key)
     if cached is not None:
         values: np.ndarray = cached
         return values
@@ -337,7 +338,8 @@ def learning_matrix(org: RotationOrg, policy: Policy) -> np.ndarray:
     values[np.arange(base.n_people), base.team_code] = 0.0
     # Rounded so that the model, the checker and the pages add up the same numbers.
     values = np.round(values, 6)
-    org.cache[key] = values
+    values.setflags(write=False)
+    org.base.cache[key] = values
     return values
 
 
