@@ -3,7 +3,11 @@
 import streamlit as st
 
 from pages._shared import run_guarded, sign_in
-from skills.services.session import Permission, keep_modules_out_of_collections
+from skills.services.session import (
+    Permission,
+    collect_after_runs,
+    keep_modules_out_of_collections,
+)
 
 st.set_page_config(page_title="crosstrain", page_icon=":material/swap_horiz:", layout="wide")
 
@@ -49,6 +53,9 @@ def main() -> None:
     st.navigation(pages).run()
 
 
-run_guarded(main)
-# After the run, before Streamlit's own collection: see the function for why.
-keep_modules_out_of_collections()
+try:
+    run_guarded(main)
+finally:
+    # After the run, before the collection that follows it: see the functions for why.
+    keep_modules_out_of_collections()
+    collect_after_runs()

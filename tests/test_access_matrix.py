@@ -352,6 +352,8 @@ NO_STORE = {
     "charts.chart", "charts.frame_key",
     # The interpreter's collector, nobody's data.
     "session.keep_modules_out_of_collections",
+    "session.collect_after_runs",
+    "rotations.plan_figures",
 }
 
 

@@ -1,17 +1,25 @@
 """Figures drawn once per frame content (skills/services/charts.py) and the garbage collector
-kept off the imported modules' objects (skills/services/session.py)."""
+kept off the imported modules' objects, and run at most once a second after script runs
+(skills/services/session.py)."""
 
 from __future__ import annotations
 
 import gc
 import sys
+import threading
+import tomllib
 import types
+import weakref
+from pathlib import Path
 
 import pandas as pd
+from streamlit.testing.v1 import AppTest
 
 from skills import figures
-from skills.services import charts
-from skills.services.session import keep_modules_out_of_collections
+from skills.services import charts, session
+from skills.services.session import collect_after_runs, keep_modules_out_of_collections
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _skills(holders: int) -> pd.DataFrame:
@@ -56,3 +64,33 @@ def test_module_objects_are_frozen_once_per_set_of_modules() -> None:
             del sys.modules["crosstrain_test_new_module"]
     finally:
         gc.unfreeze()
+
+
+class _Cycle:
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_what_a_run_leaves_in_cycles_is_collected_within_seconds() -> None:
+    # Python's own collector off, so that only the one after runs can free the cycle.
+    gc.disable()
+    try:
+        left = _Cycle()
+        gone = threading.Event()
+        weakref.finalize(left, gone.set)
+        del left
+        assert not gone.is_set()
+        collect_after_runs(every=0.05)
+        assert gone.wait(10)
+    finally:
+        gc.enable()
+
+
+def test_the_server_collects_after_runs_instead_of_streamlit_per_run() -> None:
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["runner"]["postScriptGC"] is False
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    before = session._runs_ended
+    app.run()
+    assert session._runs_ended == before + 1
+    assert session._collector is not None and session._collector.is_alive()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import sys
 import threading
+import time
 from pathlib import Path
 
 from skills.access import SYSTEM, Caller, NotAllowed, Permission, Role
@@ -16,8 +17,8 @@ from skills.services.data import ensure_dataset
 from skills.store import Store, default_db_path
 
 __all__ = ["SYSTEM", "Caller", "NotAllowed", "Organisation", "Permission", "Role",
-           "default_db_path", "keep_modules_out_of_collections", "open_organisation",
-           "seen_by"]
+           "collect_after_runs", "default_db_path", "keep_modules_out_of_collections",
+           "open_organisation", "seen_by"]
 
 # To a page, the store is an opaque handle on one organisation seen by one caller.
 Organisation = Store
@@ -68,3 +69,41 @@ def keep_modules_out_of_collections() -> None:
         gc.collect()
         gc.freeze()
         _frozen_at_modules = len(sys.modules)
+
+
+# At most one collection of every generation per this many seconds, however many sessions.
+COLLECT_EVERY = 1.0
+_collector: threading.Thread | None = None
+_runs_ended = 0
+
+
+def collect_after_runs(every: float = COLLECT_EVERY) -> None:
+    """A script run has ended: collect every generation soon, in a thread of its own, at most
+    once per `every` seconds.
+
+    Streamlit's own collection after every run (`runner.postScriptGC`) cost a fifth of the
+    server's interpreter time at 25 sessions (py-spy --gil), one full collection per rerun,
+    ten or more a second. Without any, cycles of frames that a run left behind waited for
+    Python's own full collection, which counts objects, not bytes: RSS passed 3 GB. One
+    collection a second after runs keeps what runs leave behind to a second's worth and costs
+    the same at 1 session or 25 (.streamlit/config.toml turns Streamlit's off).
+    """
+    global _runs_ended, _collector
+    _runs_ended += 1
+    if _collector is not None and _collector.is_alive():
+        return
+    with _freezing:
+        if _collector is None or not _collector.is_alive():
+            _collector = threading.Thread(target=_collect, args=(every,),
+                                          name="crosstrain-collector", daemon=True)
+            _collector.start()
+
+
+def _collect(every: float) -> None:
+    collected_at = 0
+    while True:
+        time.sleep(every)
+        ended = _runs_ended
+        if ended != collected_at:
+            collected_at = ended
+            gc.collect()
