@@ -46,9 +46,13 @@ if "rr-filed" in st.session_state:
 if st.session_state.get("rr-notice"):
     st.warning(st.session_state.pop("rr-notice"), icon=":material/event_busy:")
 st.subheader("Your requests")
-mine = rotation_service.person_requests(current, str(person_id))
-if mine.empty:
+every_request = rotation_service.person_requests(current, str(person_id))
+if every_request.empty:
     st.info("You have no rotation requests yet.")
+# Open and approved requests as cards, each with what happens next; the closed ones in one
+# table, so that a long history neither buries them nor costs a card each on every rerun.
+closed = every_request[every_request["status"].isin(rotation_service.CLOSED_STATUSES)]
+mine = every_request.drop(closed.index)
 for row in mine.itertuples():
     skill_name = row.skill_id if pd.isna(row.skill_name) else row.skill_name
     target = row.host_team or f"any team holding {skill_name}"
@@ -79,6 +83,21 @@ for row in mine.itertuples():
                 st.error(f"Not withdrawn: {error}.")
             else:
                 st.rerun()
+if not closed.empty:
+    with st.expander(f"Withdrawn and declined ({len(closed):,})"):
+        st.dataframe(
+            closed.assign(
+                host_team=closed["host_team"].fillna("").where(
+                    closed["host_team"].fillna("") != "", "any team holding "
+                    + closed["skill_name"].fillna(closed["skill_id"]).fillna("the skill")),
+                window="Q" + closed["earliest_quarter"].astype(str) + "–Q"
+                + closed["latest_quarter"].astype(str),
+                status=closed["status"].map(STATUS_WORDS).fillna(closed["status"]),
+            )[["request_id", "host_team", "window", "priority", "status", "latest_note"]],
+            hide_index=True, width="stretch",
+            column_config={"request_id": "Request", "host_team": "Host team",
+                           "window": "Window", "priority": "Priority", "status": "Status",
+                           "latest_note": "Latest note"})
 
 
 FORM_KEYS = ("rr-kind", "rr-host", "rr-skill", "rr-window", "rr-priority", "rr-note")

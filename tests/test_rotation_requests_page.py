@@ -170,3 +170,28 @@ def test_requests_add_says_on_stderr_when_the_window_lies_beyond_the_horizon(
     assert json.loads(out.getvalue().strip())["request_id"] == "R009"
     assert err.getvalue().startswith("note: R009 will not take part in the next plan: it "
                                      "asks for Q5–Q8")
+
+
+def test_withdrawn_requests_leave_the_cards_for_one_table(tmp_path, monkeypatch) -> None:
+    app = _app(tmp_path, monkeypatch, "engineer")
+    store = _with_store(tmp_path)
+    engineer = store.as_caller(ENGINEER)
+    kept = RS.file_request(engineer, person_id="P082", host_team="Serving", skill_id=None,
+                           earliest_quarter=1, latest_quarter=2, priority=2)
+    gone = RS.file_request(engineer, person_id="P082", host_team="Observability",
+                           skill_id=None, earliest_quarter=2, latest_quarter=3,
+                           priority=1)
+    RS.withdraw_request(engineer, gone, "changed my mind")
+    store.close()
+    app.run()
+    assert not app.exception
+    titles = [m.value for m in app.markdown]
+    assert any(t.startswith(f"**{kept}: Serving") for t in titles)
+    assert not any(t.startswith(f"**{gone}:") for t in titles)
+    assert app.button(key=f"rr-withdraw-{kept}") is not None
+    expander = app.expander[0]
+    assert expander.label == "Withdrawn and declined (1)"
+    table = expander.dataframe[0].value
+    assert table["request_id"].tolist() == [gone]
+    assert table["status"].tolist() == ["Withdrawn"]
+    assert table["host_team"].tolist() == ["Observability"]

@@ -4,9 +4,10 @@ $CROSSTRAIN_MEMPROBE. Python imports `sitecustomize` from PYTHONPATH at start-up
 code is not changed for it.
 
 Per line: RSS and its anonymous part (/proc), glibc's heap (mallinfo2: bytes in use, free
-bytes kept in the arenas, mmapped blocks), the Arrow pool, Python's allocated blocks, and the
-store's opens and cache size. `CROSSTRAIN_MEMPROBE_TRIM=1` calls malloc_trim(0) before each
-sample, to tell memory glibc keeps but could return from memory in use.
+bytes kept in the arenas, mmapped blocks), the Arrow pool, Python's allocated blocks, the
+full collections so far and their seconds, and the store's opens and cache size.
+`CROSSTRAIN_MEMPROBE_TRIM=1` calls malloc_trim(0) before each sample, to tell memory glibc
+keeps but could return from memory in use.
 """
 
 from __future__ import annotations
@@ -46,6 +47,20 @@ def _status() -> dict[str, float]:
     return found
 
 
+# Collections of the oldest generation so far, and the seconds they took.
+_FULL = {"count": 0, "seconds": 0.0, "started": 0.0}
+
+
+def _timed_collections(phase: str, info: dict[str, int]) -> None:
+    if info.get("generation") != 2:
+        return
+    if phase == "start":
+        _FULL["started"] = time.perf_counter()
+    else:
+        _FULL["count"] += 1
+        _FULL["seconds"] += time.perf_counter() - _FULL["started"]
+
+
 def _sample(libc: ctypes.CDLL, started: float) -> dict[str, object]:
     if _TRIM:
         libc.malloc_trim(0)
@@ -56,6 +71,8 @@ def _sample(libc: ctypes.CDLL, started: float) -> dict[str, object]:
                                "malloc_mmap_mb": round(info.hblkhd / 2**20, 1),
                                "py_blocks": sys.getallocatedblocks(),
                                "gc_frozen": gc.get_freeze_count(),
+                               "gc_full": _FULL["count"],
+                               "gc_full_s": round(_FULL["seconds"], 2),
                                "modules": len(sys.modules),
                                "threads": threading.active_count()}
     arrow = sys.modules.get("pyarrow")
@@ -102,4 +119,5 @@ if _PATH and os.environ.get("CROSSTRAIN_MEMPROBE_NOFREEZE") == "1":
     _session.keep_modules_out_of_collections = lambda: None
 
 if _PATH:
+    gc.callbacks.append(_timed_collections)
     threading.Thread(target=_run, name="crosstrain-memprobe", daemon=True).start()

@@ -13,6 +13,7 @@ from skills.access import NotAllowed, Permission, Role
 from skills.organisation import shown_name_map
 from skills.plans.contract import Deadline
 from skills.plans.rotations import (
+    CLOSED_STATUSES,
     CONSTRAINTS,
     OPEN_STATUSES,
     Ledger,
@@ -34,7 +35,8 @@ if TYPE_CHECKING:
     import plotly.graph_objects as go
 
 # The request page shows the rules and which statuses may still be withdrawn.
-__all__ = ["CONSTRAINTS", "LEAVE_PENDING", "OPEN_STATUSES", "REQUESTED_AND_SOUND", "FiledRequest",
+__all__ = ["CLOSED_STATUSES", "CONSTRAINTS", "LEAVE_PENDING", "OPEN_STATUSES",
+           "REQUESTED_AND_SOUND", "FiledRequest",
            "RequestError", "all_requests", "approve_requested", "committed_rotations", "decide",
            "decide_many", "file_request", "organisation_choices", "person_requests",
            "plan_rotations", "plan_version", "plan_versions", "request", "request_history",

@@ -30,6 +30,7 @@ from skills.plans.rotations.explain import (
 from skills.plans.rotations.greedy import complete, greedy, link_requests
 from skills.plans.rotations.model import (
     ANY_TEAM,
+    CLOSED_STATUSES,
     CONSTRAINTS,
     OPEN_STATUSES,
     Policy,
@@ -55,7 +56,8 @@ from skills.plans.rotations.planner import PlanResult, plan
 Organisation = RotationOrg
 
 __all__ = [
-    "ANY_TEAM", "CONSTRAINTS", "OPEN_STATUSES", "PLAN_COLUMNS", "Ledger", "Organisation",
+    "ANY_TEAM", "CLOSED_STATUSES", "CONSTRAINTS", "OPEN_STATUSES", "PLAN_COLUMNS", "Ledger",
+    "Organisation",
     "PlanResult", "Policy", "PolicyError", "Refusal", "Request", "Rotation", "RotationOrg",
     "Target", "answers", "away_cap", "check_plan", "complete", "greedy", "learnable",
     "learning_matrix", "learning_value", "link_requests", "misfits", "plan", "plan_frame",

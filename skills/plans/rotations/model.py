@@ -34,6 +34,8 @@ CONSTRAINTS: dict[int, str] = {
 # A skill request names no host team: any team holding the skill at practitioner level may host.
 ANY_TEAM = ""
 OPEN_STATUSES = ("requested", "proposed")
+# Requests that are over without a rotation.
+CLOSED_STATUSES = ("withdrawn", "declined")
 
 
 class PolicyError(ValueError):
