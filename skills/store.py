@@ -151,8 +151,8 @@ class _Shared:
     # The tables behind each table and view of the file, and what each query reads.
     relations: dict[str, frozenset[str]] | None = None
     dependencies: dict[str, frozenset[str]] = field(default_factory=dict)
-    # Values built from reads (`Store.kept`): name -> (revision, value).
-    kept: dict[str, tuple[Hashable, Any]] = field(default_factory=dict)
+    # Values built from reads (`Store.kept`): name -> (revision, value, the queries read).
+    kept: dict[str, tuple[Hashable, Any, frozenset[str]]] = field(default_factory=dict)
     kept_lock: threading.Lock = field(default_factory=threading.Lock)
     write_lock: threading.Lock = field(default_factory=threading.Lock)
     state: threading.Condition = field(default_factory=threading.Condition)
@@ -185,7 +185,8 @@ class _Shared:
         if revisions is not None:
             self.cache.drop_stale(revisions.current)
             with self.kept_lock:
-                for name in [n for n, (rev, _) in self.kept.items() if not revisions.current(rev)]:
+                for name in [n for n, (rev, _, _) in self.kept.items()
+                             if not revisions.current(rev)]:
                     del self.kept[name]
         return revisions
 
@@ -437,6 +438,7 @@ class Store:
         text, bound = bind(name, params)
         key = readcache.params_key(bound)
         shared = self._shared
+        _noted(shared, (name,))
         with self._cursor() as cursor:
             revisions = shared.revisions(cursor) if key is not None else None
             revision = None
@@ -569,26 +571,36 @@ class Store:
         frame = self.read("latest_snapshot")
         return None if frame.empty else frame.iloc[0].to_dict()
 
-    def kept(self, name: str, queries: tuple[str, ...], build: Callable[[], T]) -> T:
-        """`build()`, built once while the tables behind `queries` (names of sql/ files it
-        reads) stay as they are, and shared by every caller of this store: nobody may change
-        it. For what a rerun would otherwise rebuild from the same rows (the organisation
-        index, a planner's view of it)."""
+    def kept(self, name: str, build: Callable[[], T]) -> T:
+        """`build()`, built once while the tables it read stay as they are, and shared by
+        every caller of this store: nobody may change it. For what a rerun would otherwise
+        rebuild from the same rows (the organisation index, a planner's view of it).
+
+        What it read is what it asked `read` for (and what the values it got from `kept`
+        read), noted while it ran, so no list of its queries can fall behind its code."""
         shared = self._shared
         with self._cursor() as cursor:
             revisions = shared.revisions(cursor)
-            if revisions is None:
-                return build()
-            tables = frozenset().union(*(shared.reads(q, sql_text(q), cursor) for q in queries))
-            revision = revisions.of(tables)
+        if revisions is None:
+            return build()
         with shared.kept_lock:
             found = shared.kept.get(name)
-        if found is not None and found[0] == revision:
+        if found is not None and revisions.current(found[0]):
+            _noted(shared, found[2])
             return cast(T, found[1])
-        # Built from rows at least as new as `revision` (read before them), so never older.
-        value = build()
+        outer = getattr(shared.mine, "reading", [])
+        shared.mine.reading = [*outer, set()]
+        try:
+            value = build()
+            names = frozenset(shared.mine.reading[-1])
+        finally:
+            shared.mine.reading = outer
+        _noted(shared, names)
+        with self._cursor() as cursor:
+            tables = frozenset().union(*(shared.reads(q, sql_text(q), cursor) for q in names))
+        # Under the revisions read before its rows, so it is never taken for newer data.
         with shared.kept_lock:
-            shared.kept[name] = (revision, value)
+            shared.kept[name] = (revisions.of(tables), value, names)
         return value
 
     def organisation(self) -> Organisation:
@@ -597,20 +609,22 @@ class Store:
         from skills.organisation import Organisation
 
         def build() -> Organisation:
-            org = Organisation.of(self.dataset())
+            org = Organisation.of(self.dataset(requests=False))
             for value in [*vars(org).values(), *vars(org.targets).values()]:
                 if hasattr(value, "flags"):
                     value.flags.writeable = False
             return org
 
-        return self.kept("organisation", MATRIX_QUERIES, build)
+        return self.kept("organisation", build)
 
-    def dataset(self) -> Dataset:
-        """The stored organisation as frames, for the planners."""
+    def dataset(self, *, requests: bool = True) -> Dataset:
+        """The stored organisation as frames, for the planners (without its requests: only
+        the matrix, and nothing read of the requests)."""
         tables = {name: self.read(name) for name in MATRIX_QUERIES if name != "ratings"}
         # The ratings (830,000 rows at 20,000 people) come through Arrow: the very frame `read`
         # gives (dates as datetime64[us] too), in 0.15 s instead of 0.4 s of a planner's time
         # limit. (The read cache would copy them on every hit anyway.)
+        _noted(self._shared, ("ratings",))
         with self._cursor() as cursor:
             arrow = cursor.sql(bind("ratings", {})[0]).to_arrow_table()
         dated = arrow.schema.get_field_index("assessed_on")
@@ -619,8 +633,18 @@ class Store:
                                      arrow.column(dated).cast(pa.timestamp("us")))
         # (No rows: `read` types the empty text columns its own way.)
         tables["ratings"] = arrow.to_pandas() if arrow.num_rows else self.read("ratings")
+        if not requests:
+            import pandas as pd
+
+            return Dataset(**tables, requests=pd.DataFrame(columns=TABLE_COLUMNS["requests"]))
         # Requests waiting for a decision (their person, team or skill is gone) sit out.
         return Dataset(**tables, requests=self.read("planning_requests"))
+
+
+def _noted(shared: _Shared, names: Any) -> None:
+    """Queries read while `Store.kept` builds on this thread (for each build under way)."""
+    for reading in getattr(shared.mine, "reading", ()):
+        reading.update(names)
 
 
 class _WriteCursor:

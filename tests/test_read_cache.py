@@ -15,6 +15,7 @@ import pytest
 from skills.access import Permission
 from skills.dataset import Dataset
 from skills.readcache import ReadCache, dependencies, relations, written_tables
+from skills.services import audit
 from skills.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -274,4 +275,27 @@ def test_the_organisation_index_is_built_once_per_change_of_the_matrix(
     store.replace_dataset(smaller)
     rebuilt = store.organisation()
     assert rebuilt is not org and len(rebuilt.person_ids) == 10
+    store.close()
+
+
+def test_a_kept_value_is_rebuilt_once_a_table_it_read_changes(path: Path) -> None:
+    store = Store(path)
+    builds: list[str] = []
+
+    def inner() -> int:
+        builds.append("inner")
+        return len(store.read("requests"))
+
+    def outer() -> int:
+        builds.append("outer")
+        return store.kept("inner", inner) + 1
+
+    first = store.kept("outer", outer)
+    assert store.kept("outer", outer) == first and builds == ["outer", "inner"]
+    audit.record(store, "export", "nothing.csv", 0)  # writes the audit log only
+    assert store.kept("outer", outer) == first and builds == ["outer", "inner"]
+    _add_request_through_the_store(store, "R913")
+    # The outer value read the requests through the inner one, and knows it.
+    assert store.kept("outer", outer) == first + 1
+    assert builds == ["outer", "inner", "outer", "inner"]
     store.close()

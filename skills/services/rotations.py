@@ -29,7 +29,7 @@ from skills.plans.rotations import (
 from skills.plans.rotations import PolicyError as PolicyError
 from skills.plans.solving import SOLVERS as SOLVERS
 from skills.services import audit, charts, jobs
-from skills.store import MATRIX_QUERIES, Store
+from skills.store import Store
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -412,13 +412,20 @@ def rule_check(store: Store, version: int) -> pd.DataFrame:
     first). A saved plan was checked when it was made; data and approvals may have moved since.
     """
     _require_plan_reader(store)
+    # The same for every reader, and read on each rerun of the plan page: kept until one of
+    # the tables it reads changes.
+    return store.kept(f"rotations.rule_check.{int(version)}",
+                      lambda: _rule_check(store, int(version))).copy()
+
+
+def _rule_check(store: Store, version: int) -> pd.DataFrame:
     record = plan_version(store, version)
     columns = ["person_id", "host_team", "quarter", "problems", "approvable"]
     if record is None:
         return pd.DataFrame(columns=columns)
     policy = Policy.from_dict(json.loads(record["policy"]))
     # Read-only here, so one index serves every rerun until the matrix or a request changes.
-    org = store.kept("rotations.prepared", (*MATRIX_QUERIES, "planning_requests"),
+    org = store.kept("rotations.prepared",
                      lambda: prepare(store.organisation(), store.read("planning_requests")))
     stored = store.read("rotation_plan_rotations", version=version)
     requests = store.read("requests")
