@@ -151,6 +151,8 @@ class _Shared:
     # The tables behind each table and view of the file, and what each query reads.
     relations: dict[str, frozenset[str]] | None = None
     dependencies: dict[str, frozenset[str]] = field(default_factory=dict)
+    # True while this process waits for the file another process has (see `from_before`).
+    busy: bool = False
     # Values built from reads (`Store.kept`): name -> (revision, value, the queries read).
     kept: dict[str, tuple[Hashable, Any, frozenset[str]]] = field(default_factory=dict)
     kept_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -189,6 +191,18 @@ class _Shared:
                              if not revisions.current(rev)]:
                     del self.kept[name]
         return revisions
+
+    def from_before(self) -> readcache.Revisions | None:
+        """While another process has the file: the revisions this process last read, if it
+        has not written since. Results kept under them are the data as it was before the
+        other process's turn, the newest anyone here can read until the file is ours again,
+        so a page rerun that needs nothing else does not wait for a cron import. (Once the
+        file is ours, the revisions are read again and whatever the other process wrote is
+        seen.)"""
+        if not self.busy:
+            return None
+        (_, writes), revisions = self.revision_state
+        return revisions if writes == readcache.writes(self.key) else None
 
     def reads(self, name: str, text: str, cursor: duckdb.DuckDBPyConnection) -> frozenset[str]:
         """The tables `sql/<name>.sql` reads (its text names them or views over them)."""
@@ -260,6 +274,7 @@ class _Shared:
                 if self.someone_waits():
                     # Take turns: another process asked first, so it opens first (it removes
                     # its marker once it has the file, and then we ask in our turn).
+                    self.busy = True
                     self._pause_until(deadline, _BACKOFF_FIRST)
                     continue
                 try:
@@ -268,10 +283,12 @@ class _Shared:
                 except duckdb.IOException as error:
                     if not is_lock_conflict(error):
                         raise
+                    self.busy = True
                     self._announce()
                     self._pause_until(deadline, pause)
                     pause = min(pause * 2, _BACKOFF_MAX)
         finally:
+            self.busy = False
             self._withdraw()
         self.opens += 1
         self.opened_at = time.monotonic()
@@ -439,6 +456,11 @@ class Store:
         key = readcache.params_key(bound)
         shared = self._shared
         _noted(shared, (name,))
+        before, tables = shared.from_before(), shared.dependencies.get(name)
+        if before is not None and tables is not None and key is not None:
+            kept = shared.cache.get(name, key, before.of(tables))
+            if kept is not None:
+                return kept
         with self._cursor() as cursor:
             revisions = shared.revisions(cursor) if key is not None else None
             revision = None
@@ -579,6 +601,12 @@ class Store:
         What it read is what it asked `read` for (and what the values it got from `kept`
         read), noted while it ran, so no list of its queries can fall behind its code."""
         shared = self._shared
+        before = shared.from_before()
+        with shared.kept_lock:
+            found = shared.kept.get(name)
+        if before is not None and found is not None and before.current(found[0]):
+            _noted(shared, found[2])
+            return cast(T, found[1])
         with self._cursor() as cursor:
             revisions = shared.revisions(cursor)
         if revisions is None:
