@@ -153,12 +153,17 @@ _SKILL_DISCIPLINE_SQL = (f"lower(v) = '{UNASSIGNED}' OR {_DISCIPLINE_SQL[0]}",
                          f"CASE WHEN lower(v) = '{UNASSIGNED}' THEN '{UNASSIGNED}' "
                          f"ELSE {_DISCIPLINE_CASE} END")
 _BOOLEAN_SQL = (f"lower(v) IN ({_sql_list(_TRUE | _FALSE)})", f"lower(v) IN ({_sql_list(_TRUE)})")
-_DATE_SQL = ("CASE WHEN v LIKE '____-__-__' THEN v >= '0001' AND substr(v, 1, 1) BETWEEN '0' "
+# Ten bytes with dashes at 5 and 8 and a digit last: a third of the cost of the LIKE
+# '____-__-__' it replaces (a non-ASCII cell of ten bytes is not a date either way). The last
+# digit matters: DuckDB casts "2025-03-3 " (a one-digit day and white space), Python does not.
+_PLAIN_DATE = ("strlen(v) = 10 AND substr(v, 5, 1) = '-' AND substr(v, 8, 1) = '-' "
+               "AND substr(v, 10, 1) BETWEEN '0' AND '9'")
+_DATE_SQL = (f"CASE WHEN {_PLAIN_DATE} THEN v >= '0001' AND substr(v, 1, 1) BETWEEN '0' "
              "AND '9' AND TRY_CAST(v AS DATE) IS NOT NULL "
              f"ELSE regexp_full_match(v, '{_ISO.pattern[1:-1]}') "
              "AND TRY_CAST(left(v, 10) AS DATE) IS NOT NULL END",
-             # A plain ISO date, as nearly every cell is, costs a LIKE and one cast.
-             "CASE WHEN v LIKE '____-__-__' THEN CASE WHEN v >= '0001' AND substr(v, 1, 1) "
+             # A plain ISO date, as nearly every cell is, costs a length, two bytes and a cast.
+             f"CASE WHEN {_PLAIN_DATE} THEN CASE WHEN v >= '0001' AND substr(v, 1, 1) "
              "BETWEEN '0' AND '9' THEN TRY_CAST(v AS DATE) END "
              f"WHEN regexp_full_match(v, '{_ISO.pattern[1:-1]}') THEN TRY_CAST(left(v, 10) "
              "AS DATE) END")
@@ -301,6 +306,8 @@ class _Checker:
         self.more = 0
         self.counts: dict[str, int] = {}
         self.views: dict[str, str] = {}
+        # The rows as read under a staged view (released with it).
+        self.bases: dict[str, str] = {}
 
     def add(self, problems: list[Problem], total: int | None = None) -> None:
         room = max(0, self.limit - len(self.problems))
@@ -314,7 +321,8 @@ class _Checker:
         for name, table in self.tables.items():
             self._stage(name, table)
             # The staged copy is all the checks read: free the rows as read (memory).
-            if table.stored is not None and table.workspace is self.workspace:
+            if (name not in self.bases and table.stored is not None
+                    and table.workspace is self.workspace):
                 self.workspace.release(table.stored)
                 table.stored = None
         for name, table in self.tables.items():
@@ -332,9 +340,10 @@ class _Checker:
         self._duplicates("people", ["person_id"], "person")
         self._duplicates("skills", ["skill_id"], "skill")
         self._unknown("people", "manager_id", "people", "person_id", "manager")
-        self._unknown("ratings", "person_id", "people", "person_id", "person")
-        self._unknown("ratings", "skill_id", "skills", "skill_id", "skill")
-        self._duplicates("ratings", ["person_id", "skill_id"], "rating")
+        if not self._ratings_sound():
+            self._unknown("ratings", "person_id", "people", "person_id", "person")
+            self._unknown("ratings", "skill_id", "skills", "skill_id", "skill")
+            self._duplicates("ratings", ["person_id", "skill_id"], "rating")
         if "targets" in self.tables:
             self._unknown("targets", "team", "people", "team", "team")
             self._unknown("targets", "skill_id", "skills", "skill_id", "skill")
@@ -350,25 +359,28 @@ class _Checker:
     def _stage(self, name: str, table: RawTable) -> None:
         """s_<name>: the table's non-blank rows, its columns by name, and t_<column> the typed
         value of every checked column (NULL where the cell is empty or invalid), converted
-        once for the checks and the frame alike."""
+        once for the checks and the frame alike: as the file was read when it was read with
+        `derived_columns` (then s_<name> is a view of those rows), else here."""
         stored = table.store_in(self.workspace)
-        columns, typed = [], []
-        for column in SPECS[name]:
-            index = table.column(column.name)
-            columns.append(f"c{index} AS {column.name}" if index is not None
-                           else f"'' AS {column.name}")
-            if _checked(column):
-                value = f"c{index}" if index is not None else "''"
-                if column.converts:
-                    typed.append(f"CASE WHEN {value} <> '' THEN {_bind(column.typed, value)} "
-                                 f"END AS t_{column.name}")
-                else:
-                    typed.append(f"CASE WHEN {value} <> '' AND ({_bind(column.check, value)}) "
-                                 f"THEN {_bind(column.typed, value)} END AS t_{column.name}")
+        typed = derived_columns(name, table.columns)
+        columns = [f"c{index} AS {column.name}" if index is not None else f"'' AS {column.name}"
+                   for column in SPECS[name] for index in [table.column(column.name)]]
         filled = " OR ".join(f"c{i} <> ''" for i in range(table.width)) or "false"
         view = f"s_{name}"
-        self.workspace.run(f"CREATE OR REPLACE TABLE {view} AS SELECT __row, "
-                           f"{', '.join(columns + typed)} FROM {stored} WHERE {filled}")
+        if table.derived == typed and table.workspace is self.workspace:
+            # Nothing left to compute: a copy of the rows would cost as much as reading them.
+            # Every query of the view would test each row for blanks; with no empty first
+            # cell (which DuckDB settles from its statistics) no row is blank.
+            empty = self.sql.execute(f"SELECT count(*) FROM {stored} WHERE c0 = ''"
+                                     ).fetchall()[0][0] if table.width else 1
+            where = f" WHERE {filled}" if empty else ""
+            self.workspace.run(f"CREATE OR REPLACE VIEW {view} AS SELECT __row, "
+                               f"{', '.join(columns + list(typed))} FROM {stored}{where}")
+            self.bases[name] = stored
+        else:
+            computed = [f"{sql} AS {column}" for column, sql in typed.items()]
+            self.workspace.run(f"CREATE OR REPLACE TABLE {view} AS SELECT __row, "
+                               f"{', '.join(columns + computed)} FROM {stored} WHERE {filled}")
         self.views[name] = view
         count = self.sql.execute(f"SELECT count(*) FROM {view}").fetchall()[0]
         self.counts[name] = int(count[0]) if count else 0
@@ -470,6 +482,29 @@ class _Checker:
                                     row=int(record[0]), column=keys[-1]))
         self.add(problems, int(rows[0][-1]) if rows else 0)
 
+    def _ratings_sound(self) -> bool:
+        """Whether every rating names a known person and a known skill, and no pair twice:
+        one pass over the ratings instead of three (two references and the duplicates).
+        False means only that the exact checks must look (and word what they find)."""
+        people, skills = self.counts["people"], self.counts["skills"]
+        if not people or not skills:
+            return False
+        pairs = people * skills
+        # Each (person, skill) as a number below people × skills: when that is small, a bit
+        # per pair counts the distinct pairs, much faster than hashing them.
+        distinct = (f"bit_count(bitstring_agg(p.i * {skills} + s.i, 0, {pairs - 1}))"
+                    if pairs <= 1 << 26 else f"count(DISTINCT p.i * {skills} + s.i)")
+        found = self.sql.execute(
+            f"WITH p AS (SELECT k, row_number() OVER () - 1 AS i FROM (SELECT DISTINCT "
+            f"person_id AS k FROM {self.views['people']})), "
+            f"s AS (SELECT k, row_number() OVER () - 1 AS i FROM (SELECT DISTINCT "
+            f"skill_id AS k FROM {self.views['skills']})) "
+            f"SELECT count(*) FILTER (p.i IS NULL OR s.i IS NULL), count(*), {distinct} "
+            f"FROM {self.views['ratings']} r LEFT JOIN p ON r.person_id = p.k "
+            f"LEFT JOIN s ON r.skill_id = s.k").fetchall()[0]
+        unknown, rows, pairs_found = found
+        return unknown == 0 and rows == (pairs_found or 0)
+
     def _unknown(self, name: str, column: str, other: str, other_column: str,
                  what: str) -> None:
         view, known = self.views[name], self.views[other]
@@ -533,11 +568,15 @@ class _Checker:
 
     def _value(self, name: str, column: Column) -> str:
         """The SQL of `column`'s stored value in the staged table: typed, its default where
-        the cell is empty, NULL where an optional cell is empty."""
-        typed = f"t_{column.name}" if _checked(column) else column.name
-        default = "NULL" if column.default is None else _literal(column.default)
+        the cell is empty, NULL where an optional cell is empty. Only for a table that passed
+        every check: then a typed value is NULL exactly where its cell is empty, and no text
+        needs comparing again."""
         sql_type = _SQL_TYPES.get(column.name, "VARCHAR")
-        return f"CAST(CASE WHEN {column.name} = '' THEN {default} ELSE {typed} END AS {sql_type})"
+        if not _checked(column):
+            return f"CAST(nullif({column.name}, '') AS {sql_type})"
+        if column.default is None:
+            return f"CAST(t_{column.name} AS {sql_type})"
+        return f"CAST(coalesce(t_{column.name}, {_literal(column.default)}) AS {sql_type})"
 
     def frame(self, name: str, **constants: str) -> pa.Table:
         """The validated table with typed columns, in file order, and `constants` (text)."""
@@ -547,7 +586,11 @@ class _Checker:
         # The staged tables are in file order (insertion order is preserved): no sort needed.
         arrow = self.sql.sql(f"SELECT {', '.join(selected)} FROM {self.views[name]}"
                              ).to_arrow_table()
-        self.workspace.release(self.views[name])
+        if name in self.bases:
+            self.workspace.run(f"DROP VIEW IF EXISTS {self.views[name]}")
+            self.workspace.release(self.bases.pop(name))
+        else:
+            self.workspace.release(self.views[name])
         return arrow
 
     def default_targets(self) -> pa.Table:
@@ -558,13 +601,36 @@ class _Checker:
         return self.sql.sql(
             f"SELECT p.team, r.skill_id, CAST($level AS BIGINT) AS min_level, "
             f"CAST(1 AS BIGINT) AS min_people, 'default' AS origin "
-            f"FROM (SELECT DISTINCT person_id, skill_id FROM {self.views['ratings']} "
+            # No DISTINCT: a table with a duplicate rating never gets this far.
+            f"FROM (SELECT person_id, skill_id FROM {self.views['ratings']} "
             f"WHERE {self._value('ratings', level)} >= $level) r "
             f"JOIN (SELECT skill_id FROM {self.views['skills']} "
             f"WHERE {self._value('skills', skills['critical'])}) USING (skill_id) "
             f"JOIN {self.views['people']} p USING (person_id) "
             f"GROUP BY p.team, r.skill_id ORDER BY p.team, r.skill_id",
             params={"level": PRACTITIONER_LEVEL}).to_arrow_table()
+
+
+def derived_columns(name: str, columns: list[str]) -> dict[str, str]:
+    """t_<column>: the typed value of each checked column of table `name` whose header names
+    are `columns`, as SQL over its cells c0, c1, … (NULL where the cell is empty or invalid).
+    A `reading.Derive`: the reader computes these as it reads a CSV file."""
+    if name not in SPECS:
+        return {}
+    index = {column: i for i, column in reversed(list(enumerate(columns)))}
+    typed = {}
+    for column in SPECS[name]:
+        if not _checked(column):
+            continue
+        value = f"c{index[column.name]}" if column.name in index else "''"
+        if column.converts:
+            typed[f"t_{column.name}"] = (f"CASE WHEN {value} <> '' THEN "
+                                         f"{_bind(column.typed, value)} END")
+        else:
+            typed[f"t_{column.name}"] = (f"CASE WHEN {value} <> '' AND "
+                                         f"({_bind(column.check, value)}) "
+                                         f"THEN {_bind(column.typed, value)} END")
+    return typed
 
 
 def _checked(column: Column) -> bool:
