@@ -219,6 +219,9 @@ CASES = [
      "people.csv", 3, None, "never closed"),
     ("bom-only", {"people.csv": b"\xef\xbb\xbf"}, "people.csv", None, None, "is empty"),
     ("blank-only", {"people.csv": " \r\n\t\n"}, "people.csv", None, None, "is empty"),
+    # Line breaks of carriage returns alone (old Mac files) raised csv.Error, a traceback.
+    ("carriage-returns-alone", {"people.csv": PEOPLE.replace("\n", "\r")},
+     "people.csv", 1, None, "carriage return"),
     ("target-fractional-level", {"targets.csv": TARGETS.replace("Serving,ir,3,1",
                                                                 "Serving,ir,3.5,1")},
      "targets.csv", 2, "min_level", '"3.5" is not a level'),

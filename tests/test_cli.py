@@ -145,9 +145,10 @@ def test_a_load_starts_openblas_with_one_thread_and_planners_keep_theirs(tmp_pat
     # of CPU for linear algebra a load never does. What the process saw of the variable at
     # exit, for a load, for a planner command, and for a load whose caller chose a value.
     def seen(args: list[str], env: dict[str, str]) -> str:
-        script = ("import atexit, os, runpy, sys; "
-                  "atexit.register(lambda: print('blas', os.environ.get('OPENBLAS_NUM_THREADS'))); "
-                  f"sys.argv = ['skills', *{args!r}]; runpy.run_module('skills', run_name='__main__')")
+        script = ("import atexit, os, runpy, sys; atexit.register(lambda: print('blas', "
+                  "os.environ.get('OPENBLAS_NUM_THREADS'))); "
+                  f"sys.argv = ['skills', *{args!r}]; "
+                  "runpy.run_module('skills', run_name='__main__')")
         done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
                               text=True, timeout=120, env=env)
         return done.stdout.strip().splitlines()[-1]

@@ -338,7 +338,13 @@ def _read_text(item: _Input, workspace: Workspace, limits: Limits
         raise DatasetError([Problem(name, "is empty")])
     first_line = first_line.rstrip("\r")
     separator = sniff_separator(first_line)
-    header = next(csv.reader([first_line], delimiter=separator), [])
+    try:
+        header = next(csv.reader([first_line], delimiter=separator), [])
+    except csv.Error:
+        raise DatasetError([Problem(name, "has a carriage return without a line feed in its "
+                                          "first line (as old Mac files end their lines): save "
+                                          "it as 'CSV UTF-8' and import it again",
+                                    row=1)]) from None
     if len(header) > limits.max_columns:
         raise DatasetError([Problem(name, f"has {len(header):,} columns in its header, more "
                                           f"than an import takes {limits.advice('max_columns')}",
