@@ -203,6 +203,12 @@ CASES = [
     ("manager-cycle", {"people.csv": "person_id,name,team,discipline,manager_id\n"
                                      "P1,Ana,Serving,sre,P2\nP2,Bo,Training,ml,P1\n"},
      "people.csv", 2, "manager_id", "the manager chain loops: P1 → P2 → P1"),
+    # Only managers' edges are walked: a loop is still told from where the first walk (from
+    # P3, who manages nobody) reaches it, P1, not from the loop's first row (P2's).
+    ("manager-cycle-reached-from-below", {
+        "people.csv": "person_id,name,team,discipline,manager_id\nP3,Cy,Serving,sre,P1\n"
+                      "P2,Bo,Training,ml,P1\nP1,Ana,Serving,sre,P2\n"},
+     "people.csv", 3, "manager_id", "the manager chain loops: P1 → P2 → P1;"),
     ("date-with-garbage", {"ratings.csv": "person_id,skill_id,level,assessed_on\n"
                                           "P1,ir,3,2025-03-31Tgarbage\n"},
      "ratings.csv", 2, "assessed_on", "not an ISO date"),
@@ -219,6 +225,9 @@ CASES = [
      "people.csv", 3, None, "never closed"),
     ("bom-only", {"people.csv": b"\xef\xbb\xbf"}, "people.csv", None, None, "is empty"),
     ("blank-only", {"people.csv": " \r\n\t\n"}, "people.csv", None, None, "is empty"),
+    # Line breaks of carriage returns alone (old Mac files) raised csv.Error, a traceback.
+    ("carriage-returns-alone", {"people.csv": PEOPLE.replace("\n", "\r")},
+     "people.csv", 1, None, "carriage return"),
     ("target-fractional-level", {"targets.csv": TARGETS.replace("Serving,ir,3,1",
                                                                 "Serving,ir,3.5,1")},
      "targets.csv", 2, "min_level", '"3.5" is not a level'),
@@ -349,3 +358,24 @@ def test_fuzz_the_importer_raises_only_its_own_error(people, ratings, separator,
              "targets.csv": raw}
     with contextlib.suppress(DatasetError):
         parse_uploads(files)
+
+
+@settings(max_examples=60, deadline=None)
+@given(bosses=st.lists(st.integers(min_value=-1, max_value=5), min_size=2, max_size=8))
+def test_manager_loops_are_told_as_the_walk_from_everyone_tells_them(bosses):
+    # The validator walks only the edges of people who manage someone; whatever the chart,
+    # it must report the very problems the walk from every person reports (-1: no manager).
+    from skills.ingest.lookalikes import manager_cycle_problems
+
+    rows = [(f"P{i}", f"P{b}" if b >= 0 else "", i + 2) for i, b in enumerate(bosses)]
+    people = "person_id,name,team,discipline,manager_id\n" + "".join(
+        f"{person},N{row},Serving,sre,{boss}\n" for person, boss, row in rows)
+    expected = manager_cycle_problems("people.csv", [r for r in rows if r[1]])
+    try:
+        parse_uploads({"people.csv": people.encode(), "skills.csv": SKILLS.encode(),
+                       "ratings.csv": b"person_id,skill_id,level\nP0,ir,1\n"})
+        found = []
+    except DatasetError as error:
+        found = [p for p in error.problems if "manager chain loops" in p.message
+                 or "own manager" in p.message]
+    assert sorted(found, key=str) == sorted(expected, key=str)

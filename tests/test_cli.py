@@ -138,3 +138,24 @@ def test_a_cron_load_imports_no_planner(tmp_path):
                           text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "0 []"
+
+
+def test_a_load_starts_openblas_with_one_thread_and_planners_keep_theirs(tmp_path):
+    # numpy (under pyarrow) started OpenBLAS's thread pool on every load: a tenth of a second
+    # of CPU for linear algebra a load never does. What the process saw of the variable at
+    # exit, for a load, for a planner command, and for a load whose caller chose a value.
+    def seen(args: list[str], env: dict[str, str]) -> str:
+        script = ("import atexit, os, runpy, sys; atexit.register(lambda: print('blas', "
+                  "os.environ.get('OPENBLAS_NUM_THREADS'))); "
+                  f"sys.argv = ['skills', *{args!r}]; "
+                  "runpy.run_module('skills', run_name='__main__')")
+        done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                              text=True, timeout=120, env=env)
+        return done.stdout.strip().splitlines()[-1]
+
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    db = str(tmp_path / "blas.duckdb")
+    assert seen(["load", str(SAMPLE_DIR), "--db", db], env) == "blas 1"
+    assert seen(["coverage", "--db", db], env) == "blas None"
+    assert seen(["load", str(SAMPLE_DIR), "--db", db], {**env, "OPENBLAS_NUM_THREADS": "2"}
+                ) == "blas 2"

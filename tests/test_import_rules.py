@@ -21,7 +21,10 @@ EDGES = ["0", "4", "5", "-1", "+3", "3.0", "3.00", "3.5", "03", "1e3", " 3", "٣
          "9" * 400, "2025-03-31", "2025-02-30", "0000-01-01", "-025-03-31", "2025-3-31",
          "2025-03-31T10:00", "2025-03-31 10:00:00Z", "2025-03-31Tgarbage", "20250331",
          "true", "YES", "n", "maybe", "sre", "SRE / operations", "Data  engineering",
-         "unassigned", "ml", "legal"]
+         "unassigned", "ml", "legal",
+         # Ten bytes with dashes where a date has them, and near misses of that shape.
+         "2025-03-é", "2025/03/31", "2025-1-031", "+025-03-31", "2025--3-31", "2025-03-3 ",
+         "2025-03-3x", "1999-12-31", "0001-01-01"]
 
 
 def _sql_accepts(column: Column, value: str) -> bool:

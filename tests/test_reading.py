@@ -233,3 +233,42 @@ def test_a_big_file_duckdb_refuses_is_reported_not_read_again_in_python(monkeypa
     [problem] = raised.value.problems
     assert (problem.source, problem.row) == ("people.csv", 4)
     assert "has 5 values but the header has 4 columns" in problem.message
+
+
+@pytest.mark.parametrize(("people", "skills"), [(3, 4), (9_000, 7_500)],
+                         ids=["few pairs", "more pairs than bits kept"])
+def test_a_duplicate_rating_is_found_among_known_people_and_skills(people, skills):
+    # References and duplicates of the ratings are settled in one pass (a bit per possible
+    # pair, or a count of distinct pairs past 2**26 of them); a duplicate must still be
+    # named with its row, among ratings whose every person and skill is known.
+    people_csv = "person_id,name,team,discipline\n" + "".join(
+        f"P{i},Person {i},Serving,sre\n" for i in range(people))
+    skills_csv = "skill_id,name,discipline\n" + "".join(
+        f"s{i},Skill {i},sre\n" for i in range(skills))
+    ratings = (f"person_id,skill_id,level\nP0,s0,1\nP{people - 1},s{skills - 1},2\n"
+               f"P1,s1,3\nP{people - 1},s{skills - 1},4\n")
+    files = {"people.csv": people_csv.encode(), "skills.csv": skills_csv.encode(),
+             "ratings.csv": ratings.encode()}
+    with pytest.raises(DatasetError) as raised:
+        parse_uploads(files)
+    [problem] = raised.value.problems
+    assert (problem.source, problem.row, problem.column) == ("ratings.csv", 5, "skill_id")
+    assert "already on row 3" in problem.message
+    fixed = ratings.replace(f"P{people - 1},s{skills - 1},4\n", f"P0,s{skills - 1},4\n")
+    assert len(parse_uploads({**files, "ratings.csv": fixed.encode()}).ratings) == 4
+
+
+def test_blank_and_half_empty_rating_rows_read_by_duckdb():
+    # Rows as DuckDB read them are checked in place: a row of empty cells is skipped (as a
+    # blank line is), a row missing its person is named, and the rows after keep their number.
+    ratings = "person_id,skill_id,level,interest\n000123,ir,3,1\n,,,\n,ir,2,\n000124,ir,x,\n"
+    with pytest.raises(DatasetError) as raised:
+        parse_uploads({"people.csv": PEOPLE.encode(), "skills.csv": SKILLS.encode(),
+                       "ratings.csv": ratings.encode()})
+    assert [(p.row, p.column) for p in raised.value.problems] == [(4, "person_id"),
+                                                                  (5, "level")]
+    fixed = ratings.replace(",ir,2,\n", "").replace("000124,ir,x,", "000124,ir,2,")
+    dataset = parse_uploads({"people.csv": PEOPLE.encode(), "skills.csv": SKILLS.encode(),
+                             "ratings.csv": fixed.encode()})
+    assert dataset.ratings[["person_id", "level", "interest"]].values.tolist() == [
+        ["000123", 3, 1], ["000124", 2, 0]]

@@ -67,8 +67,13 @@ def _difference(value: str, other: str) -> str:
     return "different Unicode forms"
 
 
-def manager_cycle_problems(source: str, edges: list[tuple[str, str, int]]) -> list[Problem]:
-    """Self-managers and manager chains that loop, each reported once, at its first row."""
+def manager_cycle_problems(source: str, edges: list[tuple[str, str, int]],
+                           starts: list[str] | None = None) -> list[Problem]:
+    """Self-managers and manager chains that loop, each reported once, at its first row.
+
+    `edges` are (person, manager, row) in row order; a walk up the chain starts from each
+    person in turn, or from each of `starts` in its order when given.
+    """
     manager = {person: boss for person, boss, _ in edges}
     row_of = {person: row for person, _, row in edges}
     problems = []
@@ -78,7 +83,7 @@ def manager_cycle_problems(source: str, edges: list[tuple[str, str, int]]) -> li
             problems.append(Problem(source, f'"{shown(person)}" is their own manager',
                                     row=row, column="manager_id"))
             state[person] = 2
-    for start in manager:
+    for start in (manager if starts is None else starts):
         walk = []
         node: str | None = start
         while node is not None and node in manager and state.get(node) is None:

@@ -16,7 +16,7 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +35,11 @@ _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BLANK_LINE = re.compile(rb"\n\r?\n")
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
 _SHOWN = 60
+# Extra columns to compute while a CSV is read: given the table's name (its file name) and its
+# header names, SQL expressions over the cleaned cells c0, c1, … by column name. Validation
+# asks for the typed value of every cell it checks, so that a large file is turned into its
+# checked table in the one pass that reads it, rather than read and then copied.
+Derive = Callable[[str, list[str]], dict[str, str]]
 
 
 class RawTable:
@@ -56,6 +61,8 @@ class RawTable:
         self.workspace = workspace
         self.stored = stored
         self.count = count if count is not None else len(rows or [])
+        # Columns `stored` holds besides __row and the cells, and the SQL that made them.
+        self.derived: dict[str, str] = {}
         # (spreadsheet row, column index) of cells holding a formula whose value was never
         # calculated: empty to a reader, but not blank to the person who wrote them.
         self.formulas: set[tuple[int, int]] = set()
@@ -126,10 +133,13 @@ class _Input:
     name: str
     content: bytes
     path: Path | None = None
+    derive: Derive | None = None
+    derived: dict[str, str] = field(default_factory=dict)
 
 
-def read_path(path: str | Path, limits: Limits | None = None) -> RawDataset:
-    """Read a folder of CSV files, one CSV file or one workbook."""
+def read_path(path: str | Path, limits: Limits | None = None,
+              derive: Derive | None = None) -> RawDataset:
+    """Read a folder of CSV files, one CSV file or one workbook (`derive`: see `Derive`)."""
     limits = limits or current_limits()
     path = Path(path)
     if not path.exists():
@@ -142,14 +152,16 @@ def read_path(path: str | Path, limits: Limits | None = None) -> RawDataset:
     else:
         paths = [path]
     _refuse_large({p.name: p.stat().st_size for p in paths}, limits)
-    return _read_inputs([_Input(p.name, p.read_bytes(), p) for p in paths], limits)
+    return _read_inputs([_Input(p.name, p.read_bytes(), p, derive) for p in paths], limits)
 
 
-def read_files(files: Mapping[str, bytes], limits: Limits | None = None) -> RawDataset:
+def read_files(files: Mapping[str, bytes], limits: Limits | None = None,
+               derive: Derive | None = None) -> RawDataset:
     """Read uploaded files, keyed by file name, into tables keyed by table name."""
     limits = limits or current_limits()
     _refuse_large({name: len(content) for name, content in files.items()}, limits)
-    return _read_inputs([_Input(name, content) for name, content in files.items()], limits)
+    return _read_inputs([_Input(name, content, derive=derive)
+                         for name, content in files.items()], limits)
 
 
 def _refuse_large(sizes: dict[str, int], limits: Limits) -> None:
@@ -326,11 +338,20 @@ def _read_text(item: _Input, workspace: Workspace, limits: Limits
         raise DatasetError([Problem(name, "is empty")])
     first_line = first_line.rstrip("\r")
     separator = sniff_separator(first_line)
-    header = next(csv.reader([first_line], delimiter=separator), [])
+    try:
+        header = next(csv.reader([first_line], delimiter=separator), [])
+    except csv.Error:
+        raise DatasetError([Problem(name, "has a carriage return without a line feed in its "
+                                          "first line (as old Mac files end their lines): save "
+                                          "it as 'CSV UTF-8' and import it again",
+                                    row=1)]) from None
     if len(header) > limits.max_columns:
         raise DatasetError([Problem(name, f"has {len(header):,} columns in its header, more "
                                           f"than an import takes {limits.advice('max_columns')}",
                                     row=1)])
+    if item.derive is not None:
+        item.derived = item.derive(header_key(Path(name).stem),
+                                   [header_key(normalise_text(cell)) for cell in header])
     lines = content.count(b"\n") if plain_utf8 else (text or "").count("\n")
     if lines > limits.max_rows + 1:
         raise DatasetError([Problem(name, f"has about {lines:,} rows, more than an import "
@@ -410,7 +431,8 @@ def _load_csv(item: _Input, content: bytes, raw: bytes, end: int, header: list[s
     # No line longer than a cell may be means no cell too long; a longer line sends the file
     # to the Python reader, which measures every cell.
     return workspace.load_csv(path, len(header), separator, plain=plain, nfc=not ascii_only,
-                              max_line_bytes=limits.max_cell_chars, padded=padded)
+                              max_line_bytes=limits.max_cell_chars, padded=padded,
+                              derived=item.derived)
 
 
 def _raw_table(item: _Input, header: list[str], read: tuple[str, int], workspace: Workspace,
@@ -424,8 +446,10 @@ def _raw_table(item: _Input, header: list[str], read: tuple[str, int], workspace
             raise DatasetError([Problem(item.name, f"has {width} values but the header has "
                                                    f"{len(table.columns)} columns", row=row)
                                 for row, width in extra])
-    return RawTable(item.name, table.columns, None, table.original_columns,
-                    workspace=workspace, stored=stored, count=count)
+    result = RawTable(item.name, table.columns, None, table.original_columns,
+                      workspace=workspace, stored=stored, count=count)
+    result.derived = dict(item.derived)
+    return result
 
 
 def _last_line_end(raw: bytes) -> int:

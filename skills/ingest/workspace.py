@@ -6,6 +6,7 @@ Never the store's file: a workspace lives for one import and holds nothing else.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import duckdb
@@ -57,25 +58,20 @@ class Workspace:
         return path
 
     def load_csv(self, path: Path, width: int, separator: str, plain: bool, nfc: bool,
-                 max_line_bytes: int, padded: bool = True) -> tuple[str, int]:
+                 max_line_bytes: int, padded: bool = True,
+                 derived: Mapping[str, str] | None = None) -> tuple[str, int]:
         """Read a UTF-8 CSV whose header has `width` cells; (table name, data rows).
 
         The result (a view over the rows as read) has `__row` (the spreadsheet row: the header
         is row 1) and c0…c{width-1}, every cell stripped (and NFC-normalised when the file is
-        not ASCII), never NULL; cleaning happens once, when validation stages the table.
+        not ASCII), never NULL, and the `derived` columns (SQL over those cleaned cells by
+        name), all computed once, as the file is read.
         Raises duckdb.Error when the file is not plain CSV (ragged rows, stray quotes, a line
         longer than `max_line_bytes`); the caller then reads it in Python, which says exactly
         where.
         """
         raw = self.name("raw")
         columns = {c: "VARCHAR" for c in column_names(width)}
-        self.run(
-            f"CREATE TABLE {raw} AS SELECT * FROM read_csv($path, header = false, "
-            f"columns = {columns!r}, delim = $sep, quote = '\"', escape = '\"', "
-            "auto_detect = false, null_padding = true, strict_mode = true, "
-            f"max_line_size = {max(int(max_line_bytes), 4096)})",
-            {"path": str(path), "sep": separator})
-        cleaned = self.name()
         # `padded` False: the caller saw no space next to a separator, quote or line end, so
         # no cell needs stripping and the rows are taken as read.
         template = "coalesce(COLUMN, '')" if not padded else _PLAIN_TRIM if plain else _FULL_TRIM
@@ -83,7 +79,19 @@ class Workspace:
         for c in column_names(width):
             expression = template.replace("COLUMN", c)
             cells.append(f"nfc_normalize({expression}) AS {c}" if nfc else f"{expression} AS {c}")
-        self.run(f"CREATE VIEW {cleaned} AS SELECT rowid + 1 AS __row, {', '.join(cells)} "
+        extra = "".join(f", {sql} AS {name}" for name, sql in (derived or {}).items())
+        # Cleaned (and derived) as read: the table is stored once, and every reader of the
+        # view gets cells that need no more work.
+        self.run(
+            f"CREATE TABLE {raw} AS SELECT *{extra} FROM (SELECT {', '.join(cells)} "
+            f"FROM read_csv($path, header = false, "
+            f"columns = {columns!r}, delim = $sep, quote = '\"', escape = '\"', "
+            "auto_detect = false, null_padding = true, strict_mode = true, "
+            f"max_line_size = {max(int(max_line_bytes), 4096)}))",
+            {"path": str(path), "sep": separator})
+        cleaned = self.name()
+        names = column_names(width) + list(derived or {})
+        self.run(f"CREATE VIEW {cleaned} AS SELECT rowid + 1 AS __row, {', '.join(names)} "
                  f"FROM {raw} WHERE rowid > 0")
         self._raw_of[cleaned] = raw
         count = self.connection.execute(f"SELECT count(*) - 1 FROM {raw}").fetchall()[0]
