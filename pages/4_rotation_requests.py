@@ -13,6 +13,41 @@ STATUS_WORDS = {
     "withdrawn": "Withdrawn",
 }
 
+FORM_KEYS = ("rr-kind", "rr-host", "rr-skill", "rr-window", "rr-priority", "rr-note")
+
+
+# Filing and withdrawing run as the buttons' callbacks, before the page is drawn, so the list
+# below shows the change in the same run: a rerun after the action drew the whole page twice.
+def file_from_form(person_id: str) -> None:
+    state = st.session_state
+    window = state["rr-window"]
+    try:
+        request_id = rotation_service.file_request(
+            store(), person_id=person_id,
+            host_team=state["rr-host"] if state["rr-kind"] == "join a host team" else None,
+            skill_id=state["rr-skill"], earliest_quarter=int(window[0]),
+            latest_quarter=int(window[1]), priority=int(state["rr-priority"]),
+            note=state["rr-note"])
+    except (rotation_service.RequestError, NotAllowed) as error:
+        # The form keeps what was typed: fix the one thing and file again.
+        state["rr-error"] = f"The request was not filed: {error}."
+        return
+    if request_id.notice:
+        state["rr-filed"] = f"Request {request_id} filed."
+        state["rr-notice"] = request_id.notice
+    else:
+        state["rr-filed"] = f"Request {request_id} filed. It takes part in the next plan."
+    for form_key in FORM_KEYS:  # emptied for the next request
+        state.pop(form_key, None)
+
+
+def withdraw(request_id: str) -> None:
+    try:
+        rotation_service.withdraw_request(store(), request_id, "withdrawn by the engineer")
+    except (rotation_service.RequestError, NotAllowed) as error:
+        st.session_state["rr-withdraw-error"] = f"Not withdrawn: {error}."
+
+
 st.title("Rotation requests")
 st.caption("Ask to spend a quarter embedded in another team. A manager runs the planner, which "
            "schedules as many requests as the coverage rules allow, and approves or declines "
@@ -37,7 +72,6 @@ else:
     person_id = st.selectbox("Requests of", mine_first, format_func=labels.get,
                              key="rr-person")
 home = people.loc[people["person_id"] == person_id, "team"].iloc[0]
-me = current
 
 teams = [t for t in all_teams if t != home]
 
@@ -45,6 +79,8 @@ if "rr-filed" in st.session_state:
     st.success(st.session_state.pop("rr-filed"), icon=":material/check_circle:")
 if st.session_state.get("rr-notice"):
     st.warning(st.session_state.pop("rr-notice"), icon=":material/event_busy:")
+if "rr-withdraw-error" in st.session_state:
+    st.error(st.session_state.pop("rr-withdraw-error"))
 st.subheader("Your requests")
 every_request = rotation_service.person_requests(current, str(person_id))
 if every_request.empty:
@@ -75,14 +111,9 @@ for row in mine.itertuples():
             st.warning(f"{latest}.", icon=":material/block:")
         elif latest:
             st.caption(latest)
-        if row.status in rotation_service.OPEN_STATUSES and st.button(
-                "Withdraw", key=f"rr-withdraw-{row.request_id}"):
-            try:
-                rotation_service.withdraw_request(me, row.request_id, "withdrawn by the engineer")
-            except (rotation_service.RequestError, NotAllowed) as error:
-                st.error(f"Not withdrawn: {error}.")
-            else:
-                st.rerun()
+        if row.status in rotation_service.OPEN_STATUSES:
+            st.button("Withdraw", key=f"rr-withdraw-{row.request_id}", on_click=withdraw,
+                      args=(str(row.request_id),))
 if not closed.empty:
     with st.expander(f"Withdrawn and declined ({len(closed):,})"):
         st.dataframe(
@@ -100,50 +131,25 @@ if not closed.empty:
                            "latest_note": "Latest note"})
 
 
-FORM_KEYS = ("rr-kind", "rr-host", "rr-skill", "rr-window", "rr-priority", "rr-note")
-# The form keeps what was typed when a request is refused; it is emptied only once one is filed
-# (here, before its widgets exist in this run).
-if st.session_state.pop("rr-clear", False):
-    for form_key in FORM_KEYS:
-        st.session_state.pop(form_key, None)
-
 with st.form("rr-form", clear_on_submit=False):
     st.subheader("New request")
-    kind = st.radio("I want to", ["join a host team", "grow a skill"], horizontal=True,
-                    key="rr-kind")
+    st.radio("I want to", ["join a host team", "grow a skill"], horizontal=True, key="rr-kind")
     left, right = st.columns(2)
-    host = left.selectbox("Host team", teams, key="rr-host",
-                          help="Used when you want to join a host team.")
-    skill = right.selectbox("Skill to grow", [None, *skill_labels],
-                            format_func=lambda s: "—" if s is None else skill_labels[s],
-                            key="rr-skill",
-                            help="With 'grow a skill', any team holding it may host you.")
-    window = st.select_slider("Quarter window", options=list(range(1, 9)), value=(1, 4),
-                              format_func=lambda q: f"Q{q}", key="rr-window")
-    priority = st.radio("Priority", [1, 2, 3], index=1, horizontal=True, key="rr-priority",
-                        format_func={1: "1 · nice to have", 2: "2 · important",
-                                     3: "3 · most important"}.get)
-    note = st.text_area("Note for the manager", max_chars=rotation_service.MAX_NOTE, key="rr-note")
-    submitted = st.form_submit_button("File request", type="primary")
-if submitted:
-    try:
-        request_id = rotation_service.file_request(
-            me, person_id=person_id,
-            host_team=host if kind == "join a host team" else None,
-            skill_id=skill, earliest_quarter=int(window[0]), latest_quarter=int(window[1]),
-            priority=int(priority), note=note)
-    except (rotation_service.RequestError, NotAllowed) as error:
-        st.error(f"The request was not filed: {error}.")
-    else:
-        # Rerun so the new request shows in the list above, with the confirmation on top.
-        if request_id.notice:
-            st.session_state["rr-filed"] = f"Request {request_id} filed."
-            st.session_state["rr-notice"] = request_id.notice
-        else:
-            st.session_state["rr-filed"] = (f"Request {request_id} filed. It takes part in the "
-                                            "next plan.")
-        st.session_state["rr-clear"] = True
-        st.rerun()
+    left.selectbox("Host team", teams, key="rr-host",
+                   help="Used when you want to join a host team.")
+    right.selectbox("Skill to grow", [None, *skill_labels],
+                    format_func=lambda s: "—" if s is None else skill_labels[s], key="rr-skill",
+                    help="With 'grow a skill', any team holding it may host you.")
+    st.select_slider("Quarter window", options=list(range(1, 9)), value=(1, 4),
+                     format_func=lambda q: f"Q{q}", key="rr-window")
+    st.radio("Priority", [1, 2, 3], index=1, horizontal=True, key="rr-priority",
+             format_func={1: "1 · nice to have", 2: "2 · important",
+                          3: "3 · most important"}.get)
+    st.text_area("Note for the manager", max_chars=rotation_service.MAX_NOTE, key="rr-note")
+    st.form_submit_button("File request", type="primary", on_click=file_from_form,
+                          args=(str(person_id),))
+if "rr-error" in st.session_state:
+    st.error(st.session_state.pop("rr-error"))
 
 with st.expander("The rules every plan keeps"):
     st.markdown("\n".join(f"{number}. {text.capitalize()}." for number, text in

@@ -195,3 +195,23 @@ def test_withdrawn_requests_leave_the_cards_for_one_table(tmp_path, monkeypatch)
     assert table["request_id"].tolist() == [gone]
     assert table["status"].tolist() == ["Withdrawn"]
     assert table["host_team"].tolist() == ["Observability"]
+
+
+def test_filing_and_withdrawing_show_in_the_list_they_change(tmp_path, monkeypatch) -> None:
+    # Both run as the buttons' callbacks, before the page is drawn (one run of the page, not
+    # two), so the list drawn in that run already shows what they changed.
+    app = _app(tmp_path, monkeypatch, "engineer")
+    app.selectbox(key="rr-host").set_value("Serving")
+    app.button(key="FormSubmitter:rr-form-File request").click().run()
+    assert not app.error
+    filed = app.success[0].value.split()[1]
+    assert any(m.value.startswith(f"**{filed}: Serving") for m in app.markdown)
+    app.button(key=f"rr-withdraw-{filed}").click().run()
+    assert not app.error
+    assert not any(m.value.startswith(f"**{filed}:") for m in app.markdown)
+    assert app.expander[0].dataframe[0].value["request_id"].tolist() == [filed]
+    # Withdrawing it again (another tab still shows the button) says why it cannot be.
+    store = _with_store(tmp_path)
+    with pytest.raises(RS.RequestError):
+        RS.withdraw_request(store.as_caller(ENGINEER), filed)
+    store.close()
