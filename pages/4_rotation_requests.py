@@ -87,8 +87,8 @@ if every_request.empty:
     st.info("You have no rotation requests yet.")
 # Open and approved requests as cards, each with what happens next; the closed ones in one
 # table, so that a long history neither buries them nor costs a card each on every rerun.
-closed = every_request[every_request["status"].isin(rotation_service.CLOSED_STATUSES)]
-mine = every_request.drop(closed.index)
+ended = every_request["status"].isin(rotation_service.CLOSED_STATUSES)
+closed, mine = every_request[ended], every_request[~ended]
 for row in mine.itertuples():
     skill_name = row.skill_id if pd.isna(row.skill_name) else row.skill_name
     target = row.host_team or f"any team holding {skill_name}"
