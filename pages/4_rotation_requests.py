@@ -18,8 +18,10 @@ FORM_KEYS = ("rr-kind", "rr-host", "rr-skill", "rr-window", "rr-priority", "rr-n
 
 # Filing and withdrawing run as the buttons' callbacks, before the page is drawn, so the list
 # below shows the change in the same run: a rerun after the action drew the whole page twice.
-def file_from_form(person_id: str) -> None:
+def file_from_form(own_id: str) -> None:
     state = st.session_state
+    # Whose request: the person picked now (a manager acting for their team), else one's own.
+    person_id = str(state.get("rr-person", own_id))
     window = state["rr-window"]
     try:
         request_id = rotation_service.file_request(
