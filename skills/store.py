@@ -507,6 +507,16 @@ class Store:
         text, bound = bind(name, params)
         _raw(cursor, name).execute(text, bound)
 
+    def execute_many(self, cursor: duckdb.DuckDBPyConnection, name: str,
+                     rows: list[dict[str, Any]]) -> None:
+        """Run `sql/<name>.sql` once per parameter set of `rows`, inside a transaction, in one
+        call: a plan of hundreds of rows is one round trip, not hundreds, each of which waited
+        for the interpreter while the write lock was held (every other write waited too)."""
+        if not rows:
+            return
+        bound = [bind(name, row) for row in rows]
+        _raw(cursor, name).executemany(bound[0][0], [params for _, params in bound])
+
     def fetch(self, cursor: duckdb.DuckDBPyConnection, name: str,
               **params: Any) -> pd.DataFrame:
         """Rows of `sql/<name>.sql` read inside a transaction opened by `transaction`."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
@@ -317,21 +317,22 @@ def save_plan(store: Store, org: Organisation, result: PlanResult,
                       solver=result.solver, objective=result.objective, bound=result.bound,
                       gap=result.gap, seconds=result.seconds, message=result.message,
                       figures=json.dumps(figures or {}))
-        for row in frame.itertuples(index=False):
-            store.execute(cursor, "insert_rotation_plan_rotation", version=version,
-                          person_id=row.person_id, home_team=row.home_team,
-                          host_team=row.host_team, quarter=int(row.quarter),
-                          request_id=row.request_id or None, committed=bool(row.committed),
-                          learning=float(row.learning), skills=row.skills,
-                          decision="approved" if row.committed else "pending",
-                          rationale="approved in an earlier version" if row.committed else None,
-                          decided_by=who if row.committed else None)
-            if row.request_id and not row.committed:
-                _set_request(store, cursor, row.request_id, "proposed", version,
-                             f"Proposed for Q{int(row.quarter)} with {row.host_team}")
-        for request_id, refusal in result.refusals.items():
-            _set_request(store, cursor, request_id, "requested", version,
-                         f"Not in plan v{version} ({refusal.rules}): {refusal.text}")
+        rows = list(frame.itertuples(index=False))
+        store.execute_many(cursor, "insert_rotation_plan_rotation", [dict(
+            version=version, person_id=row.person_id, home_team=row.home_team,
+            host_team=row.host_team, quarter=int(row.quarter),
+            request_id=row.request_id or None, committed=bool(row.committed),
+            learning=float(row.learning), skills=row.skills,
+            decision="approved" if row.committed else "pending",
+            rationale="approved in an earlier version" if row.committed else None,
+            decided_by=who if row.committed else None) for row in rows])
+        changes = [(row.request_id, "proposed",
+                    f"Proposed for Q{int(row.quarter)} with {row.host_team}")
+                   for row in rows if row.request_id and not row.committed]
+        changes += [(request_id, "requested",
+                     f"Not in plan v{version} ({refusal.rules}): {refusal.text}")
+                    for request_id, refusal in result.refusals.items()]
+        _set_requests(store, cursor, changes, version)
         store.execute(cursor, "set_rotation_plan_status", version=version)
         audit.append(store, cursor, "plan saved", f"rotation plan v{version}", len(frame))
     return version
@@ -339,9 +340,18 @@ def save_plan(store: Store, org: Organisation, result: PlanResult,
 
 def _set_request(store: Store, cursor: Any, request_id: str, status: str, version: int | None,
                  note: str | None) -> None:
-    store.execute(cursor, "set_rotation_request_status", request_id=request_id, status=status)
-    store.execute(cursor, "insert_rotation_request_event", request_id=request_id, status=status,
-                  changed_by=_who(store), plan_version=version, note=note)
+    _set_requests(store, cursor, [(request_id, status, note)], version)
+
+
+def _set_requests(store: Store, cursor: Any, changes: Sequence[tuple[str, str, str | None]],
+                  version: int | None) -> None:
+    """New statuses (request_id, status, note), each with its history line."""
+    store.execute_many(cursor, "set_rotation_request_status",
+                       [{"request_id": r, "status": s} for r, s, _ in changes])
+    who = _who(store)
+    store.execute_many(cursor, "insert_rotation_request_event",
+                       [{"request_id": r, "status": s, "changed_by": who,
+                         "plan_version": version, "note": n} for r, s, n in changes])
 
 
 DECISIONS = ("approved", "declined")
