@@ -358,3 +358,19 @@ def test_after_its_own_write_a_process_waits_for_the_file_to_read(path: Path) ->
     reader.join(60)
     assert seen == [before | {"R914"}]
     store.close()
+
+
+def test_many_rows_in_one_call_name_their_table_and_are_seen(path: Path) -> None:
+    store = Store(path)
+    store.read("people")
+    before = _requests(store)
+    ran = store.executions
+    with store.transaction(Permission.REQUEST_ROTATION) as cursor:
+        store.execute_many(cursor, "insert_rotation_request", [dict(
+            request_id=f"R92{i}", person_id="P082", host_team="Serving", skill_id=None,
+            earliest_quarter=1, latest_quarter=2, priority=2, note=None) for i in range(3)])
+        store.execute_many(cursor, "insert_rotation_request", [])  # nothing to run
+    assert _requests(store) == before | {"R920", "R921", "R922"}
+    store.read("people")
+    assert store.executions == ran + 1  # only the requests were read again
+    store.close()
