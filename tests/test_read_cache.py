@@ -7,6 +7,8 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -307,17 +309,29 @@ HOLD = ("import duckdb, sys\n"
         "sys.stdin.readline()\n")
 
 
+@contextmanager
+def _held(path: Path) -> Iterator[subprocess.Popen[str]]:
+    """Another process has the file (as a cron import's turn) until the block ends."""
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(path)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        yield holder
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.write("\n")
+        holder.stdin.flush()
+        holder.wait(30)
+
+
 def test_while_another_process_has_the_file_kept_results_are_served(path: Path) -> None:
     # A cron import's turn: the page's cached reads go on; one it never made waits its turn.
     store = Store(path, linger=0, wait=60)
     people = store.read("people")
     org = store.organisation()
-    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(path)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-        waited: list[pd.DataFrame] = []
-        waiting = threading.Thread(target=lambda: waited.append(store.read("skills")))
+    waited: list[pd.DataFrame] = []
+    waiting = threading.Thread(target=lambda: waited.append(store.read("skills")))
+    with _held(path) as holder:
         waiting.start()
         while not store._shared.busy:  # the waiting read found the file taken
             assert waiting.is_alive() and holder.poll() is None
@@ -325,11 +339,6 @@ def test_while_another_process_has_the_file_kept_results_are_served(path: Path) 
         pd.testing.assert_frame_equal(store.read("people"), people)
         assert store.organisation() is org
         assert holder.poll() is None and waiting.is_alive()  # the file is still theirs
-    finally:
-        assert holder.stdin is not None
-        holder.stdin.write("\n")
-        holder.stdin.flush()
-        holder.wait(30)
     waiting.join(60)
     assert len(waited) == 1 and len(waited[0]) > 0
     store.close()
@@ -339,22 +348,14 @@ def test_after_its_own_write_a_process_waits_for_the_file_to_read(path: Path) ->
     store = Store(path, linger=0, wait=60)
     before = _requests(store)
     _add_request_through_the_store(store, "R914")
-    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(path)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
     seen: list[set[str]] = []
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-        reader = threading.Thread(target=lambda: seen.append(_requests(store)))
+    reader = threading.Thread(target=lambda: seen.append(_requests(store)))
+    with _held(path):
         reader.start()
         while not store._shared.busy:
             reader.join(0.01)
         reader.join(0.5)
         assert reader.is_alive() and not seen  # not served the rows from before its write
-    finally:
-        assert holder.stdin is not None
-        holder.stdin.write("\n")
-        holder.stdin.flush()
-        holder.wait(30)
     reader.join(60)
     assert seen == [before | {"R914"}]
     store.close()
