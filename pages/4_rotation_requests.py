@@ -13,7 +13,13 @@ STATUS_WORDS = {
     "withdrawn": "Withdrawn",
 }
 
-FORM_KEYS = ("rr-kind", "rr-host", "rr-skill", "rr-window", "rr-priority", "rr-note")
+# What a new request starts from. Set through the session state, not given to the widgets: a
+# value the state sets is sent to the browser, while a key merely dropped left the browser
+# showing the last request's words after it was filed.
+# (The window slider is a range only when given its default, so it keeps that and is reset
+# by dropping its key.)
+FORM_DEFAULTS = {"rr-kind": "join a host team", "rr-skill": None, "rr-priority": 2,
+                 "rr-note": ""}
 
 
 # Filing and withdrawing run as the buttons' callbacks, before the page is drawn, so the list
@@ -39,8 +45,8 @@ def file_from_form(own_id: str) -> None:
         state["rr-notice"] = request_id.notice
     else:
         state["rr-filed"] = f"Request {request_id} filed. It takes part in the next plan."
-    for form_key in FORM_KEYS:  # emptied for the next request
-        state.pop(form_key, None)
+    state.update(FORM_DEFAULTS)  # emptied for the next request
+    state.pop("rr-window", None)
 
 
 def withdraw(request_id: str) -> None:
@@ -133,6 +139,8 @@ if not closed.empty:
                            "latest_note": "Latest note"})
 
 
+for form_key, start in FORM_DEFAULTS.items():
+    st.session_state.setdefault(form_key, start)
 with st.form("rr-form", clear_on_submit=False):
     st.subheader("New request")
     st.radio("I want to", ["join a host team", "grow a skill"], horizontal=True, key="rr-kind")
@@ -144,7 +152,7 @@ with st.form("rr-form", clear_on_submit=False):
                     help="With 'grow a skill', any team holding it may host you.")
     st.select_slider("Quarter window", options=list(range(1, 9)), value=(1, 4),
                      format_func=lambda q: f"Q{q}", key="rr-window")
-    st.radio("Priority", [1, 2, 3], index=1, horizontal=True, key="rr-priority",
+    st.radio("Priority", [1, 2, 3], horizontal=True, key="rr-priority",
              format_func={1: "1 · nice to have", 2: "2 · important",
                           3: "3 · most important"}.get)
     st.text_area("Note for the manager", max_chars=rotation_service.MAX_NOTE, key="rr-note")

@@ -167,3 +167,20 @@ def test_the_request_form_keeps_the_note_after_an_error(page: Page, app_url: str
     expect(page.get_by_test_id("stRadio").filter(has_text="I want to")
            .get_by_role("radio", name="grow a skill")).to_be_checked()
     expect_no_exception(page)
+
+
+def test_the_request_form_is_empty_again_once_a_request_is_filed(page: Page,
+                                                                 app_url: str) -> None:
+    sign_in(page, app_url, "rotation_requests", ENGINEER)
+    note = page.get_by_label("Note for the manager")
+    note.fill("Serving, next quarter")
+    page.get_by_test_id("stRadio").filter(has_text="Priority").get_by_text(
+        "3 · most important").click()
+    page.get_by_role("button", name="File request").click()
+    wait_for_app(page)
+    expect(page.get_by_text(re.compile(r"^Request R\d+ filed"))).to_be_visible()
+    # The browser shows what the next request starts from, not the last one's words.
+    expect(note).to_have_value("")
+    expect(page.get_by_test_id("stRadio").filter(has_text="Priority")
+           .get_by_role("radio", name="2 · important")).to_be_checked()
+    expect_no_exception(page)
