@@ -18,7 +18,7 @@ STATUS_WORDS = {
 # showing the last request's words after it was filed.
 # (The window slider is a range only when given its default, so it keeps that and is reset
 # by dropping its key.)
-FORM_DEFAULTS = {"rr-kind": "join a host team", "rr-skill": None, "rr-priority": 2,
+FORM_DEFAULTS = {"rr-kind": "join a host team", "rr-skill": "", "rr-priority": 2,
                  "rr-note": ""}
 
 
@@ -33,7 +33,7 @@ def file_from_form(own_id: str) -> None:
         request_id = rotation_service.file_request(
             store(), person_id=person_id,
             host_team=state["rr-host"] if state["rr-kind"] == "join a host team" else None,
-            skill_id=state["rr-skill"], earliest_quarter=int(window[0]),
+            skill_id=state["rr-skill"] or None, earliest_quarter=int(window[0]),
             latest_quarter=int(window[1]), priority=int(state["rr-priority"]),
             note=state["rr-note"])
     except (rotation_service.RequestError, NotAllowed) as error:
@@ -147,8 +147,9 @@ with st.form("rr-form", clear_on_submit=False):
     left, right = st.columns(2)
     left.selectbox("Host team", teams, key="rr-host",
                    help="Used when you want to join a host team.")
-    right.selectbox("Skill to grow", [None, *skill_labels],
-                    format_func=lambda s: "—" if s is None else skill_labels[s], key="rr-skill",
+    # "" for no skill: a None set through the session state shows as no choice at all.
+    right.selectbox("Skill to grow", ["", *skill_labels],
+                    format_func=lambda s: skill_labels.get(s, "—"), key="rr-skill",
                     help="With 'grow a skill', any team holding it may host you.")
     st.select_slider("Quarter window", options=list(range(1, 9)), value=(1, 4),
                      format_func=lambda q: f"Q{q}", key="rr-window")
