@@ -379,3 +379,24 @@ def test_manager_loops_are_told_as_the_walk_from_everyone_tells_them(bosses):
         found = [p for p in error.problems if "manager chain loops" in p.message
                  or "own manager" in p.message]
     assert sorted(found, key=str) == sorted(expected, key=str)
+
+
+SQL_TEXT = ["O'Brien'); DROP TABLE people; --", 'x" OR 1=1 --', "'; SELECT 1; '", "$path"]
+
+
+def test_sql_in_a_file_is_only_ever_data(tmp_path) -> None:
+    # The importer's SQL interpolates only names it made itself (its scratch tables, c0, c1…,
+    # the contract's columns); what a file holds, headers included, is read by DuckDB as data.
+    people = ("person_id,name,team,discipline,\"drop table people; --\"\n"
+              + "".join(f'P{i},"{text.replace(chr(34), chr(34) * 2)}",Serving,sre,x\n'
+                        for i, text in enumerate(SQL_TEXT)))
+    ratings = "person_id,skill_id,level,interest\n" + "".join(
+        f"P{i},ir,3,1\n" for i in range(len(SQL_TEXT)))
+    folder = write_files(tmp_path / "org", {"people.csv": people, "skills.csv": SKILLS,
+                                            "ratings.csv": ratings})
+    store = Store(tmp_path / "sql.duckdb")
+    load_path(store, folder)
+    stored = store.read("people").set_index("person_id")["name"]
+    assert [stored[f"P{i}"] for i in range(len(SQL_TEXT))] == SQL_TEXT
+    assert len(store.read("ratings")) == len(SQL_TEXT)
+    store.close()
