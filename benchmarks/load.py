@@ -462,8 +462,16 @@ async def protocol_engineer(session: Any, stage: int, name: str, n: int, results
         oldest = mine.pop(0)
         button = session.button_with_key(f"rr-withdraw-{oldest}")
         if button is None:
-            continue  # decided meanwhile (a plan proposed or approved it): no longer open
+            # Not a card: one of the rows under "More open requests", withdrawn by picking it.
+            picker = [w for w in session.widgets("multiselect")
+                      if w.label == "Withdraw requests" and oldest in w.options]
+            if not picker:
+                continue  # decided meanwhile (a plan proposed or approved it): no longer open
+            session.set("Withdraw requests", [oldest])
+            button = session.widget("Withdraw the picked requests", "button")
         await _step(session, stage, "withdraw", results, pace, session.click(button))
+        if any(w.label == "Withdraw requests" for w in session.widgets("multiselect")):
+            session.set("Withdraw requests", [])  # the page emptied the pick, as a browser shows
     note = f"{NOTE_TAG} {name} {n}"
     await pace.pause()
     session.set("Note for the manager", note)

@@ -56,6 +56,13 @@ def withdraw(request_id: str) -> None:
         st.session_state["rr-withdraw-error"] = f"Not withdrawn: {error}."
 
 
+def withdraw_picked() -> None:
+    picked = st.session_state.get("rr-withdraw-pick", [])
+    st.session_state["rr-withdraw-pick"] = []  # set, not dropped: the browser is told too
+    for request_id in picked:
+        withdraw(str(request_id))
+
+
 st.title("Rotation requests")
 st.caption("Ask to spend a quarter embedded in another team. A manager runs the planner, which "
            "schedules as many requests as the coverage rules allow, and approves or declines "
@@ -93,11 +100,29 @@ st.subheader("Your requests")
 every_request = rotation_service.person_requests(current, str(person_id))
 if every_request.empty:
     st.info("You have no rotation requests yet.")
-# Open and approved requests as cards, each with what happens next; the closed ones in one
-# table, so that a long history neither buries them nor costs a card each on every rerun.
-ended = every_request["status"].isin(rotation_service.CLOSED_STATUSES)
-closed, mine = every_request[ended], every_request[~ended]
-for row in mine.itertuples():
+
+
+def listed(requests: pd.DataFrame) -> pd.DataFrame:
+    """Requests as table rows: what was asked for, in words."""
+    host = requests["host_team"].fillna("")
+    return requests.assign(
+        host_team=host.where(host != "", "any team holding "
+                             + requests["skill_name"].fillna(requests["skill_id"])
+                             .fillna("the skill")),
+        window="Q" + requests["earliest_quarter"].astype(str) + "–Q"
+        + requests["latest_quarter"].astype(str),
+        status=requests["status"].map(STATUS_WORDS).fillna(requests["status"]),
+    )[["request_id", "host_team", "window", "priority", "status", "latest_note"]]
+
+
+REQUEST_COLUMNS = {"request_id": "Request", "host_team": "Host team", "window": "Window",
+                   "priority": "Priority", "status": "Status", "latest_note": "Latest note"}
+# A few requests as cards, each with what happens next, those with news first; the other open
+# ones and the closed ones each in one table, so that a long history neither buries them nor
+# costs a card each on every rerun.
+cards, more = rotation_service.request_cards(every_request)
+closed = every_request[every_request["status"].isin(rotation_service.CLOSED_STATUSES)]
+for row in cards.itertuples():
     skill_name = row.skill_id if pd.isna(row.skill_name) else row.skill_name
     target = row.host_team or f"any team holding {skill_name}"
     title = (f"{row.request_id}: {target}, Q{row.earliest_quarter}–Q{row.latest_quarter}, "
@@ -122,22 +147,19 @@ for row in mine.itertuples():
         if row.status in rotation_service.OPEN_STATUSES:
             st.button("Withdraw", key=f"rr-withdraw-{row.request_id}", on_click=withdraw,
                       args=(str(row.request_id),))
+if not more.empty:
+    with st.expander(f"More open requests ({len(more):,})"):
+        st.dataframe(listed(more), hide_index=True, width="stretch",
+                     column_config=REQUEST_COLUMNS)
+        may_go = more.loc[more["status"].isin(rotation_service.OPEN_STATUSES), "request_id"]
+        st.multiselect("Withdraw requests", may_go.astype(str).tolist(), key="rr-withdraw-pick",
+                       placeholder="pick requests to withdraw")
+        st.button("Withdraw the picked requests", key="rr-withdraw-picked",
+                  on_click=withdraw_picked)
 if not closed.empty:
     with st.expander(f"Withdrawn and declined ({len(closed):,})"):
-        st.dataframe(
-            closed.assign(
-                host_team=closed["host_team"].fillna("").where(
-                    closed["host_team"].fillna("") != "", "any team holding "
-                    + closed["skill_name"].fillna(closed["skill_id"]).fillna("the skill")),
-                window="Q" + closed["earliest_quarter"].astype(str) + "–Q"
-                + closed["latest_quarter"].astype(str),
-                status=closed["status"].map(STATUS_WORDS).fillna(closed["status"]),
-            )[["request_id", "host_team", "window", "priority", "status", "latest_note"]],
-            hide_index=True, width="stretch",
-            column_config={"request_id": "Request", "host_team": "Host team",
-                           "window": "Window", "priority": "Priority", "status": "Status",
-                           "latest_note": "Latest note"})
-
+        st.dataframe(listed(closed), hide_index=True, width="stretch",
+                     column_config=REQUEST_COLUMNS)
 
 for form_key, start in FORM_DEFAULTS.items():
     st.session_state.setdefault(form_key, start)

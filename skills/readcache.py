@@ -10,10 +10,12 @@ naming the tables it wrote, or none when it may have written any), and the file'
 Per table, not per file: with 25 sessions filing requests, a file-wide revision moved several
 times a second and the coverage queries, which read no request, were never served again.
 
-What a query reads is every table its text names, views followed to their tables
-(`dependencies`); what a write touched is the target of each statement the transaction ran
-through the store (`written_tables`), or every table when it ran anything else. Both err on
-the side of too many: naming a table too many only costs a fresh read.
+What a query reads is every table its FROM and JOIN clauses name, in DuckDB's own parse of
+it (subqueries and CTEs included), views followed to their tables (`dependencies`); a text the
+parser cannot take apart counts every word of it that names a table. What a write touched is
+the target of each statement the transaction ran through the store (`written_tables`), or
+every table when it ran anything else. Both err on the side of too many: naming a table too
+many only costs a fresh read.
 
 The store knows the revisions without asking on every read, because the data can only change
 in two ways it sees:
@@ -32,6 +34,7 @@ used first.
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from collections import OrderedDict
@@ -77,12 +80,63 @@ def written_tables(text: str) -> frozenset[str] | None:
     return frozenset(targets)
 
 
+def named_relations(text: str) -> set[str]:
+    """The names `text` reads from: as DuckDB's parser sees a SELECT, the tables, views and
+    CTEs its FROM and JOIN clauses name, in subqueries too; else every word of it.
+
+    Words alone took a column for the table it shares a name with: `snapshots` has columns
+    named people, skills, targets and requests, so every filed request made the overview's
+    snapshot reads look stale. The parser only serialises single SELECT statements; anything
+    else is read as words, which names more than it reads, never less."""
+    tree = _parse_select(text)
+    if tree is None:
+        return {match.lower() for match in _WORD.findall(text)}
+    found: set[str] = set()
+    stack: list[Any] = [tree]
+    while stack:  # bounded by the size of the parse tree
+        node = stack.pop()
+        if isinstance(node, dict):
+            if node.get("type") == "BASE_TABLE" and isinstance(node.get("table_name"), str):
+                found.add(node["table_name"].lower())
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
+
+
+_parser_lock = threading.Lock()
+_parser: Any = None
+_VIEW_BODY = re.compile(r"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMP(?:ORARY)?\s+)?VIEW\s+"
+                        r"(?:IF\s+NOT\s+EXISTS\s+)?[\w.\"]+(?:\s*\([^)]*\))?\s+AS\s+(.*?);?\s*$",
+                        re.IGNORECASE | re.DOTALL)
+
+
+def _parse_select(text: str) -> Any:
+    """DuckDB's parse tree of one SELECT (a view's definition: of its SELECT), else None."""
+    global _parser
+    import duckdb
+
+    body = _VIEW_BODY.match(text)
+    text = body.group(1) if body else text
+    try:
+        with _parser_lock:  # an in-memory database of its own: parsing touches no file
+            if _parser is None:
+                _parser = duckdb.connect(":memory:")
+            row = _parser.execute("SELECT json_serialize_sql($text)", {"text": text}).fetchone()
+        tree = json.loads(row[0]) if row else None
+    except (duckdb.Error, ValueError):
+        return None
+    if not isinstance(tree, dict) or tree.get("error") or len(tree.get("statements", [])) != 1:
+        return None
+    return tree
+
+
 def dependencies(text: str, relations: dict[str, frozenset[str]]) -> frozenset[str]:
-    """The tables a query reads: every word of it that names a table, and the tables of
+    """The tables a query reads: every relation it names that is a table, and the tables of
     every view it names (`relations`: name -> the tables behind it, a table itself)."""
     found: set[str] = set()
-    for word in {match.lower() for match in _WORD.findall(text)}:
-        found |= relations.get(word, frozenset())
+    for name in named_relations(text):
+        found |= relations.get(name, frozenset())
     return frozenset(found)
 
 
@@ -90,7 +144,7 @@ def relations(tables: Iterable[str], views: dict[str, str]) -> dict[str, frozens
     """Each table and view of a database, with the tables behind it: a view's are those of
     every relation its text names, followed through views of views."""
     named = {table.lower(): frozenset({table.lower()}) for table in tables}
-    words = {view.lower(): {w.lower() for w in _WORD.findall(text)} for view, text in views.items()}
+    words = {view.lower(): named_relations(text) for view, text in views.items()}
     resolved = dict(named)
 
     def behind(view: str, seen: frozenset[str]) -> frozenset[str]:

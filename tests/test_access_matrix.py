@@ -352,8 +352,10 @@ NO_STORE = {
     "charts.chart", "charts.frame_key",
     # The interpreter's collector, nobody's data.
     "session.keep_modules_out_of_collections",
-    "session.collect_after_runs",
+    "session.collect_after_runs", "session.collection_pause",
     "rotations.plan_figures",
+    # Orders rows the caller already read through person_requests.
+    "rotations.request_cards",
 }
 
 

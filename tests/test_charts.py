@@ -17,7 +17,12 @@ from streamlit.testing.v1 import AppTest
 
 from skills import figures
 from skills.services import charts, session
-from skills.services.session import collect_after_runs, keep_modules_out_of_collections
+from skills.services.session import (
+    COLLECT_SHARE,
+    collect_after_runs,
+    collection_pause,
+    keep_modules_out_of_collections,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -84,6 +89,16 @@ def test_what_a_run_leaves_in_cycles_is_collected_within_seconds() -> None:
         assert gone.wait(10)
     finally:
         gc.enable()
+
+
+def test_collections_take_at_most_their_share_of_the_time() -> None:
+    # A quick collection waits the least pause; a slow one (many sessions' state alive) waits
+    # long enough that collecting stays COLLECT_SHARE of the time, not a tenth of it.
+    assert collection_pause(1.0, 0.005) == 1.0
+    for took in (0.05, 0.1, 0.3):
+        pause = collection_pause(1.0, took)
+        assert pause >= 1.0
+        assert took / (took + pause) <= COLLECT_SHARE
 
 
 def test_the_server_collects_after_runs_instead_of_streamlit_per_run() -> None:

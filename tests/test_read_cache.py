@@ -260,6 +260,40 @@ def test_a_query_reads_the_tables_behind_its_views() -> None:
     assert dependencies("SELECT 1", behind) == frozenset()
 
 
+def test_a_column_named_like_a_table_is_not_a_read_of_it() -> None:
+    # `snapshots` has columns people, teams, skills, ratings, targets and requests: read as
+    # words, every filed request refreshed the overview's snapshot reads and trend chart.
+    behind = relations(["snapshots", "requests", "people", "targets_history"],
+                       {"latest": "CREATE VIEW latest AS SELECT s.requests, s.people FROM "
+                                  "snapshots s WHERE s.snapshot = (SELECT max(snapshot) "
+                                  "FROM snapshots)"})
+    assert dependencies("SELECT s.requests, s.people FROM snapshots s", behind) == {"snapshots"}
+    assert dependencies("SELECT requests FROM latest", behind) == {"snapshots"}
+    # Every place a table can be read from in a SELECT still counts.
+    assert dependencies(
+        "WITH t AS (SELECT * FROM targets_history) SELECT (SELECT count(*) FROM requests) AS n "
+        "FROM t WHERE EXISTS (SELECT 1 FROM people p USING SAMPLE 1) "
+        "AND $x IN (SELECT snapshot FROM snapshots)", behind) == {
+            "targets_history", "requests", "people", "snapshots"}
+    # What the parser cannot take apart is read as words: more than it reads, never less.
+    assert dependencies("SELECT * FROM snapshots; SELECT * FROM people", behind) == {
+        "snapshots", "people"}
+    assert dependencies("PIVOT snapshots ON requests", behind) >= {"snapshots"}
+
+
+def test_filing_a_request_keeps_the_snapshot_reads(path: Path) -> None:
+    store = Store(path)
+    for name in ("snapshots", "latest_snapshot"):
+        store.read(name)
+    ran = store.executions
+    _add_request_through_the_store(store, "R912")
+    for name in ("snapshots", "latest_snapshot"):
+        store.read(name)
+    assert store.executions == ran
+    assert "R912" in _requests(store)
+    store.close()
+
+
 def test_the_organisation_index_is_built_once_per_change_of_the_matrix(
         path: Path, sample_dataset: Dataset) -> None:
     store = Store(path)

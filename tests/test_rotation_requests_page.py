@@ -215,3 +215,49 @@ def test_filing_and_withdrawing_show_in_the_list_they_change(tmp_path, monkeypat
     with pytest.raises(RS.RequestError):
         RS.withdraw_request(store.as_caller(ENGINEER), filed)
     store.close()
+
+
+def test_many_open_requests_show_a_few_cards_and_one_table(tmp_path, monkeypatch) -> None:
+    # A card costs a dozen elements on every rerun; a long list of them buried the form and,
+    # at 25 sessions, was a quarter of the server's time. The requests with news come first as
+    # cards, then the newest; the others are one table, withdrawn by picking them.
+    app = _app(tmp_path, monkeypatch, "engineer")
+    store = _with_store(tmp_path)
+    engineer = store.as_caller(ENGINEER)
+    filed = [str(RS.file_request(engineer, person_id="P082", host_team="Serving",
+                                 skill_id=None, earliest_quarter=1, latest_quarter=2,
+                                 priority=2))
+             for _ in range(RS.REQUEST_CARDS + 3)]
+    store.close()
+    app.run()
+    assert not app.exception
+
+    def cards() -> list[str]:
+        return [m.value[2:].split(":")[0] for m in app.markdown if m.value.startswith("**R")]
+
+    def table(label: str) -> list[str]:
+        found = [e for e in app.expander if e.label.startswith(label)]
+        return found[0].dataframe[0].value["request_id"].tolist() if found else []
+
+    every = ["R001", *filed]  # R001: Dara's request in the sample
+    assert cards() == every[::-1][:RS.REQUEST_CARDS]
+    assert [e.label for e in app.expander if e.label.startswith("More")] == [
+        "More open requests (4)"]
+    assert table("More open requests") == every[:4]
+    app.multiselect(key="rr-withdraw-pick").set_value([filed[0]])
+    app.button(key="rr-withdraw-picked").click().run()
+    assert not app.error
+    assert table("More open requests") == ["R001", *filed[1:3]]
+    assert table("Withdrawn and declined") == [filed[0]]
+    store = _with_store(tmp_path)
+    try:
+        assert RS.request(store, filed[0])["status"] == "withdrawn"
+        # A plan proposes one of them: that one is news, and a card first.
+        org, result = RS.run(store)
+        RS.save_plan(store, org, result)
+        proposed = [r for r in every if RS.request(store, r)["status"] == "proposed"]
+    finally:
+        store.close()
+    app.run()
+    assert proposed
+    assert cards()[:len(proposed)] == sorted(proposed, reverse=True)

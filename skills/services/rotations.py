@@ -36,11 +36,11 @@ if TYPE_CHECKING:
 
 # The request page shows the rules and which statuses may still be withdrawn.
 __all__ = ["CLOSED_STATUSES", "CONSTRAINTS", "LEAVE_PENDING", "OPEN_STATUSES",
-           "REQUESTED_AND_SOUND", "FiledRequest",
+           "REQUESTED_AND_SOUND", "REQUEST_CARDS", "FiledRequest",
            "RequestError", "all_requests", "approve_requested", "committed_rotations", "decide",
            "decide_many", "file_request", "organisation_choices", "person_requests",
-           "plan_rotations", "plan_version", "plan_versions", "request", "request_history",
-           "rule_check", "run", "save_plan", "withdraw_request"]
+           "plan_rotations", "plan_version", "plan_versions", "request", "request_cards",
+           "request_history", "rule_check", "run", "save_plan", "withdraw_request"]
 
 
 class RequestError(ValueError):
@@ -266,6 +266,34 @@ def person_requests(store: Store, person_id: str) -> pd.DataFrame:
                            ("rotation_version", "version"), ("decided_by", "decided_by")):
         frame[column] = frame["request_id"].map(planned[source]) if len(planned) else None
     return frame
+
+
+# How many of a person's requests the requests page draws as cards, each with what happens
+# next; the others are one table. A card is a dozen elements on every rerun of the page.
+REQUEST_CARDS = 5
+
+
+def request_cards(requests: pd.DataFrame,
+                  shown: int = REQUEST_CARDS) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`person_requests` rows that are not closed, split into those worth a card and the rest.
+
+    Cards go first to the requests with news, newest first: an approved or proposed rotation,
+    then a request in need of a decision or left out of the last plan; then to the newest of
+    the others. The rest keep
+    the order of their ids."""
+    live = requests[~requests["status"].isin(CLOSED_STATUSES)]
+    # A rotation decided or proposed, then something to act on, then the rest.
+    news = (live["status"].isin(["approved", "proposed"]).astype(int) * 2
+            + ((live["needs_decision"].fillna("") != "")
+               | live["latest_note"].fillna("").str.startswith("Not in plan")).astype(int))
+    # Ids the app gives are R001, R002, … (R1000 after R999); an imported file's may be any.
+    number = pd.to_numeric(live["request_id"].astype(str).str.extract(r"(\d+)$")[0],
+                           errors="coerce").fillna(-1)
+    newest = live.assign(_news=news, _number=number, _id=live["request_id"].astype(str))
+    newest = newest.sort_values(["_news", "_number", "_id"], ascending=False)
+    cards = newest.head(shown).drop(columns=["_news", "_number", "_id"])
+    rest = live[~live["request_id"].isin(cards["request_id"])]
+    return cards, rest
 
 
 def request_history(store: Store, request_id: str) -> pd.DataFrame:
