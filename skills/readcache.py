@@ -223,7 +223,12 @@ def _frozen(value: Any) -> Hashable:
 def frame_bytes(frame: pd.DataFrame) -> int:
     """About what `frame` holds: its buffers, plus a guess for the strings in object columns
     (counting them exactly walks every cell, which costs more than the query saved)."""
-    shallow = int(frame.memory_usage(index=True, deep=False).sum())
+    try:
+        # The blocks' own sizes: DataFrame.memory_usage builds a Series per column, 0.6 ms a
+        # frame, which at 25 sessions was 3 % of the server's interpreter time.
+        shallow = sum(int(block.values.nbytes) for block in frame._mgr.blocks)
+    except AttributeError:  # a pandas without blocks
+        shallow = int(frame.memory_usage(index=False, deep=False).sum())
     objects = sum(1 for dtype in frame.dtypes if getattr(dtype, "kind", "") == "O")
     return shallow + objects * len(frame) * 48
 

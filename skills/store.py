@@ -154,7 +154,7 @@ class _Shared:
     # True while this process waits for the file another process has (see `from_before`).
     busy: bool = False
     # Values built from reads (`Store.kept`): name -> (revision, value, the queries read).
-    kept: dict[str, tuple[Hashable, Any, frozenset[str]]] = field(default_factory=dict)
+    kept: dict[str, tuple[Hashable, Any, frozenset[str], Hashable]] = field(default_factory=dict)
     kept_lock: threading.Lock = field(default_factory=threading.Lock)
     write_lock: threading.Lock = field(default_factory=threading.Lock)
     state: threading.Condition = field(default_factory=threading.Condition)
@@ -187,7 +187,7 @@ class _Shared:
         if revisions is not None:
             self.cache.drop_stale(revisions.current)
             with self.kept_lock:
-                for name in [n for n, (rev, _, _) in self.kept.items()
+                for name in [n for n, (rev, _, _, _) in self.kept.items()
                              if not revisions.current(rev)]:
                     del self.kept[name]
         return revisions
@@ -603,17 +603,21 @@ class Store:
         frame = self.read("latest_snapshot")
         return None if frame.empty else frame.iloc[0].to_dict()
 
-    def kept(self, name: str, build: Callable[[], T]) -> T:
+    def kept(self, name: str, build: Callable[[], T], key: Hashable = None) -> T:
         """`build()`, built once while the tables it read stay as they are, and shared by
         every caller of this store: nobody may change it. For what a rerun would otherwise
         rebuild from the same rows (the organisation index, a planner's view of it).
 
         What it read is what it asked `read` for (and what the values it got from `kept`
-        read), noted while it ran, so no list of its queries can fall behind its code."""
+        read), noted while it ran, so no list of its queries can fall behind its code.
+        `key` stands for what it was given rather than read (the caller read it): another
+        key builds it again, and replaces the one kept."""
         shared = self._shared
         before = shared.from_before()
         with shared.kept_lock:
             found = shared.kept.get(name)
+        if found is not None and found[3] != key:
+            found = None
         if before is not None and found is not None and before.current(found[0]):
             _noted(shared, found[2])
             return cast(T, found[1])
@@ -623,7 +627,7 @@ class Store:
             return build()
         with shared.kept_lock:
             found = shared.kept.get(name)
-        if found is not None and revisions.current(found[0]):
+        if found is not None and found[3] == key and revisions.current(found[0]):
             _noted(shared, found[2])
             return cast(T, found[1])
         outer = getattr(shared.mine, "reading", [])
@@ -638,7 +642,7 @@ class Store:
             tables = frozenset().union(*(shared.reads(q, sql_text(q), cursor) for q in names))
         # Under the revisions read before its rows, so it is never taken for newer data.
         with shared.kept_lock:
-            shared.kept[name] = (revisions.of(tables), value, names)
+            shared.kept[name] = (revisions.of(tables), value, names, key)
         return value
 
     def organisation(self) -> Organisation:

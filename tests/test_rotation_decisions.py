@@ -258,6 +258,30 @@ def test_the_plan_check_sees_todays_approvals_and_requests(store: Store) -> None
     assert not checked.loc[key(other), "approvable"]
 
 
+def test_the_plan_check_is_kept_while_only_other_requests_change(store: Store,
+                                                                   monkeypatch) -> None:
+    # Each rerun of the plan page checks the plan; at 25 sessions requests are filed several
+    # times a second, and each one rebuilt the check, though the plan's requests were as
+    # they were. It is built again when one of them changes, and then it says so.
+    manager = every_team(store)
+    version, planned = saved(manager)
+    built = []
+    real = RS._rule_check
+    monkeypatch.setattr(RS, "_rule_check", lambda *a: built.append(a[1]) or real(*a))
+    first = RS.rule_check(manager, version)
+    engineer = store.as_caller(Caller(Role.ENGINEER, "P082", email="p082@example.org"))
+    RS.file_request(engineer, person_id="P082", host_team="Serving", skill_id=None,
+                    earliest_quarter=1, latest_quarter=2, priority=2)
+    pd.testing.assert_frame_equal(RS.rule_check(manager, version), first)
+    assert built == [version]
+    mine = planned[planned["requested"]].iloc[0]
+    RS.withdraw_request(manager, mine.request_id, "changed my mind")
+    checked = RS.rule_check(manager, version).set_index(["person_id", "host_team", "quarter"])
+    assert built == [version, version]
+    assert f"request {mine.request_id} is withdrawn" in checked.loc[key(mine), "problems"]
+    assert not checked.loc[key(mine), "approvable"]
+
+
 def test_a_feature_store_manager_approves_only_their_requested_rotations(store: Store) -> None:
     version, planned = saved(store)
     manager = store.as_caller(FEATURE_STORE)

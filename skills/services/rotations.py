@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
@@ -255,17 +256,8 @@ def organisation_choices(store: Store) -> tuple[pd.DataFrame, list[str], dict[st
 def person_requests(store: Store, person_id: str) -> pd.DataFrame:
     """One person's requests: the person themselves, their manager, HR."""
     _require_request_reader(store, person_id, None)
-    frame = store.read("person_rotation_requests", person_id=person_id)
-    # The rotation that answers each request, once a plan proposed it: the latest approved
-    # one for an approved request, else the latest proposal (where and when, and who decided).
-    planned = store.read("request_rotations", person_id=person_id)
-    planned = planned.sort_values(["request_id", "approved", "version"],
-                                  ascending=[True, False, False])
-    planned = planned.drop_duplicates("request_id").set_index("request_id")
-    for column, source in (("rotation_host", "host_team"), ("rotation_quarter", "quarter"),
-                           ("rotation_version", "version"), ("decided_by", "decided_by")):
-        frame[column] = frame["request_id"].map(planned[source]) if len(planned) else None
-    return frame
+    # With the rotation that answers each request, once a plan proposed it.
+    return store.read("person_rotation_requests", person_id=person_id)
 
 
 # How many of a person's requests the requests page draws as cards, each with what happens
@@ -279,21 +271,25 @@ def request_cards(requests: pd.DataFrame,
 
     Cards go first to the requests with news, newest first: an approved or proposed rotation,
     then a request in need of a decision or left out of the last plan; then to the newest of
-    the others. The rest keep
-    the order of their ids."""
+    the others. The rest keep the order of their ids."""
     live = requests[~requests["status"].isin(CLOSED_STATUSES)]
-    # A rotation decided or proposed, then something to act on, then the rest.
-    news = (live["status"].isin(["approved", "proposed"]).astype(int) * 2
-            + ((live["needs_decision"].fillna("") != "")
-               | live["latest_note"].fillna("").str.startswith("Not in plan")).astype(int))
-    # Ids the app gives are R001, R002, … (R1000 after R999); an imported file's may be any.
-    number = pd.to_numeric(live["request_id"].astype(str).str.extract(r"(\d+)$")[0],
-                           errors="coerce").fillna(-1)
-    newest = live.assign(_news=news, _number=number, _id=live["request_id"].astype(str))
-    newest = newest.sort_values(["_news", "_number", "_id"], ascending=False)
-    cards = newest.head(shown).drop(columns=["_news", "_number", "_id"])
-    rest = live[~live["request_id"].isin(cards["request_id"])]
-    return cards, rest
+    # Plain lists: the frame is one person's, and pandas' string methods and sorts cost more
+    # than the page's drawing of it did.
+    statuses = live["status"].tolist()
+    needs = live["needs_decision"].fillna("").tolist()
+    notes = live["latest_note"].fillna("").astype(str).tolist()
+    ids = live["request_id"].astype(str).tolist()
+
+    def newest_with_news(i: int) -> tuple[int, int, str]:
+        # A rotation decided or proposed, then something to act on, then the rest.
+        news = (2 if statuses[i] in ("approved", "proposed") else
+                1 if needs[i] or notes[i].startswith("Not in plan") else 0)
+        # Ids the app gives are R001, R002, … (R1000 after R999); an imported file's may be any.
+        digits = re.search(r"(\d+)$", ids[i])
+        return news, int(digits.group(1)) if digits else -1, ids[i]
+
+    order = sorted(range(len(ids)), key=newest_with_news, reverse=True)
+    return live.iloc[order[:shown]], live.iloc[sorted(order[shown:])]
 
 
 def request_history(store: Store, request_id: str) -> pd.DataFrame:
@@ -451,24 +447,26 @@ def rule_check(store: Store, version: int) -> pd.DataFrame:
     """
     _require_plan_reader(store)
     # The same for every reader, and read on each rerun of the plan page: kept until one of
-    # the tables it reads changes.
+    # the tables it reads changes, or the status of one of the plan's requests. Of the
+    # requests it needs only those: every request filed anywhere changes the table.
+    answered = store.read("plan_request_statuses", version=int(version))
+    status = tuple(zip(answered["request_id"].astype(str), answered["status"].astype(str),
+                       strict=True))
     return store.kept(f"rotations.rule_check.{int(version)}",
-                      lambda: _rule_check(store, int(version))).copy()
+                      lambda: _rule_check(store, int(version), dict(status)),
+                      key=status).copy()
 
 
-def _rule_check(store: Store, version: int) -> pd.DataFrame:
+def _rule_check(store: Store, version: int, status: dict[str, str]) -> pd.DataFrame:
     record = plan_version(store, version)
     columns = ["person_id", "host_team", "quarter", "problems", "approvable"]
     if record is None:
         return pd.DataFrame(columns=columns)
     policy = Policy.from_dict(json.loads(record["policy"]))
-    # Read-only here, so one index serves every rerun until the matrix or a request changes.
-    org = store.kept("rotations.prepared",
-                     lambda: prepare(store.organisation(), store.read("planning_requests")))
+    # Read-only here, so one index serves every rerun until the matrix changes; the rules
+    # need no request of it.
+    org = store.kept("rotations.rules_org", lambda: prepare(store.organisation()))
     stored = store.read("rotation_plan_rotations", version=version)
-    requests = store.read("requests")
-    status = dict(zip(requests["request_id"].astype(str), requests["status"].astype(str),
-                      strict=True))
     approved = [r for r in committed_rotations(store)
                 if r.person_id in org.home and r.host_team in org.team_size
                 and 1 <= r.quarter <= policy.quarters]
