@@ -460,16 +460,18 @@ async def protocol_engineer(session: Any, stage: int, name: str, n: int, results
         await _step(session, stage, step, results, pace, session.navigate(title))
     while open_requests is not None and len(mine) >= max(1, open_requests):
         oldest = mine.pop(0)
-        button = session.button_with_key(f"rr-withdraw-{oldest}")
+        button, think = session.button_with_key(f"rr-withdraw-{oldest}"), pace
         if button is None:
             # Not a card: one of the rows under "More open requests", withdrawn by picking it.
             picker = [w for w in session.widgets("multiselect")
                       if w.label == "Withdraw requests" and oldest in w.options]
             if not picker:
                 continue  # decided meanwhile (a plan proposed or approved it): no longer open
-            session.set("Withdraw requests", [oldest])
-            button = session.widget("Withdraw the picked requests", "button")
-        await _step(session, stage, "withdraw", results, pace, session.click(button))
+            # Picking reruns the page (the button is live only once something is picked).
+            await _step(session, stage, "pick to withdraw", results, pace,
+                        session.change("Withdraw requests", [oldest]))
+            button, think = session.widget("Withdraw the picked requests", "button"), Pace(0)
+        await _step(session, stage, "withdraw", results, think, session.click(button))
         if any(w.label == "Withdraw requests" for w in session.widgets("multiselect")):
             session.set("Withdraw requests", [])  # the page emptied the pick, as a browser shows
     note = f"{NOTE_TAG} {name} {n}"

@@ -152,10 +152,10 @@ if not more.empty:
         st.dataframe(listed(more), hide_index=True, width="stretch",
                      column_config=REQUEST_COLUMNS)
         may_go = more.loc[more["status"].isin(rotation_service.OPEN_STATUSES), "request_id"]
-        st.multiselect("Withdraw requests", may_go.astype(str).tolist(), key="rr-withdraw-pick",
-                       placeholder="pick requests to withdraw")
+        picked = st.multiselect("Withdraw requests", may_go.astype(str).tolist(),
+                                key="rr-withdraw-pick", placeholder="pick requests to withdraw")
         st.button("Withdraw the picked requests", key="rr-withdraw-picked",
-                  on_click=withdraw_picked)
+                  on_click=withdraw_picked, disabled=not picked)
 if not closed.empty:
     with st.expander(f"Withdrawn and declined ({len(closed):,})"):
         st.dataframe(listed(closed), hide_index=True, width="stretch",

@@ -244,7 +244,8 @@ def test_many_open_requests_show_a_few_cards_and_one_table(tmp_path, monkeypatch
     assert [e.label for e in app.expander if e.label.startswith("More")] == [
         "More open requests (4)"]
     assert table("More open requests") == every[:4]
-    app.multiselect(key="rr-withdraw-pick").set_value([filed[0]])
+    assert app.button(key="rr-withdraw-picked").disabled  # nothing picked yet
+    app.multiselect(key="rr-withdraw-pick").set_value([filed[0]]).run()  # a rerun, as a browser
     app.button(key="rr-withdraw-picked").click().run()
     assert not app.error
     assert table("More open requests") == ["R001", *filed[1:3]]
