@@ -471,6 +471,12 @@ async def protocol_engineer(session: Any, stage: int, name: str, n: int, results
             await _step(session, stage, "pick to withdraw", results, pace,
                         session.change("Withdraw requests", [oldest]))
             button, think = session.widget("Withdraw the picked requests", "button"), Pace(0)
+            if button.proto.disabled:
+                # Meanwhile a plan proposed it, and it moved up to the cards (or was decided).
+                session.set("Withdraw requests", [])
+                button = session.button_with_key(f"rr-withdraw-{oldest}")
+                if button is None:
+                    continue
         await _step(session, stage, "withdraw", results, think, session.click(button))
         if any(w.label == "Withdraw requests" for w in session.widgets("multiselect")):
             session.set("Withdraw requests", [])  # the page emptied the pick, as a browser shows
