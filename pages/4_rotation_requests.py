@@ -71,8 +71,7 @@ REQUEST_COLUMNS = {"request_id": "Request", "host_team": "Host team", "window": 
 # A few requests as cards, each with what happens next, those with news first; the other open
 # ones and the closed ones each in one table, so that a long history neither buries them nor
 # costs a card each on every rerun.
-cards, more = rotation_service.request_cards(every_request)
-closed = every_request[every_request["status"].isin(rotation_service.CLOSED_STATUSES)]
+cards, more, closed = rotation_service.request_cards(every_request)
 for row in cards.itertuples():
     skill_name = row.skill_id if pd.isna(row.skill_name) else row.skill_name
     target = row.host_team or f"any team holding {skill_name}"

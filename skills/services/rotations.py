@@ -265,14 +265,16 @@ def person_requests(store: Store, person_id: str) -> pd.DataFrame:
 REQUEST_CARDS = 5
 
 
-def request_cards(requests: pd.DataFrame,
-                  shown: int = REQUEST_CARDS) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """`person_requests` rows that are not closed, split into those worth a card and the rest.
+def request_cards(requests: pd.DataFrame, shown: int = REQUEST_CARDS
+                  ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """`person_requests` rows in three parts: those worth a card, the other open or approved
+    ones, and the closed ones (withdrawn, declined).
 
     Cards go first to the requests with news, newest first: an approved or proposed rotation,
     then a request in need of a decision or left out of the last plan; then to the newest of
     the others. The rest keep the order of their ids."""
-    live = requests[~requests["status"].isin(CLOSED_STATUSES)]
+    ended = requests["status"].isin(CLOSED_STATUSES)
+    live = requests[~ended]
     # Plain lists: the frame is one person's, and pandas' string methods and sorts cost more
     # than the page's drawing of it did.
     statuses = live["status"].tolist()
@@ -289,7 +291,7 @@ def request_cards(requests: pd.DataFrame,
         return news, int(digits.group(1)) if digits else -1, ids[i]
 
     order = sorted(range(len(ids)), key=newest_with_news, reverse=True)
-    return live.iloc[order[:shown]], live.iloc[sorted(order[shown:])]
+    return live.iloc[order[:shown]], live.iloc[sorted(order[shown:])], requests[ended]
 
 
 def request_history(store: Store, request_id: str) -> pd.DataFrame:
