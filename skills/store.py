@@ -153,7 +153,8 @@ class _Shared:
     dependencies: dict[str, frozenset[str]] = field(default_factory=dict)
     # True while this process waits for the file another process has (see `from_before`).
     busy: bool = False
-    # Values built from reads (`Store.kept`): name -> (revision, value, the queries read).
+    # Values built from reads (`Store.kept`): name -> (revision, value, the queries read, the
+    # key of what the caller gave it).
     kept: dict[str, tuple[Hashable, Any, frozenset[str], Hashable]] = field(default_factory=dict)
     kept_lock: threading.Lock = field(default_factory=threading.Lock)
     write_lock: threading.Lock = field(default_factory=threading.Lock)
